@@ -1,0 +1,51 @@
+# ketrdf: two commands do all the set-up. `make run` and `make test`.
+# Everything runs in a local virtual environment built from requirements.lock.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help run build answers test pytest lint typecheck lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ketrdf needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+run: build answers ## set up, build, reason, validate and print the answers of the saved queries
+
+build: $(STAMP) ## load, reason, validate and write build/
+	$(BIN)/ketrdf build
+
+answers: $(STAMP) ## print every saved query that needs no parameter
+	$(BIN)/ketrdf query run --all
+
+test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
+
+pytest: $(STAMP)
+	@$(BIN)/pytest; status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; fi; exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+lock: ## re-pin requirements.lock from pyproject.toml in a scratch environment
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '.[dev]'
+	{ echo "# The whole dependency tree of ketrdf (runtime and dev), pinned."; \
+	  echo "# Regenerate: make lock"; echo "setuptools==80.9.0"; \
+	  .lock-venv/bin/pip freeze --exclude ketrdf; } > requirements.lock.tmp
+	mv requirements.lock.tmp requirements.lock && rm -rf .lock-venv
+
+clean: ## remove build/ and the virtual environment
+	rm -rf build $(VENV)

@@ -1,0 +1,273 @@
+"""The ``ketrdf`` command line: a thin wrapper over the Python API.
+
+Exit codes: 0 ok, 1 SHACL validation failed, 2 bad input or usage,
+3 inconsistent ontology, 4 internal error (a bug: rerun with --debug).
+Work is imported inside commands so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from ketrdf.graphs import KnowledgeGraph
+    from ketrdf.paths import Project
+
+EXIT_INTERNAL = 4
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _echo_error(message: str) -> None:
+    click.echo(f"ketrdf: error: {message}", err=True)
+
+
+class KetGroup(click.Group):
+    """A click group that turns ketrdf's errors into one-line messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; map errors to their documented exit codes."""
+        from ketrdf.errors import KetError, ValidationFailed
+
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except ValidationFailed as error:
+            if debug:
+                raise
+            for line in error.details:
+                click.echo(line, err=True)
+            _echo_error(str(error))
+            ctx.exit(error.exit_code)
+        except KetError as error:
+            if debug:
+                raise
+            _echo_error(str(error))
+            ctx.exit(error.exit_code)
+        except Exception as error:
+            if debug:
+                raise
+            _echo_error(f"internal error: {type(error).__name__}: {error} (rerun with --debug)")
+            ctx.exit(EXIT_INTERNAL)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A status line on stderr for long steps (silent when not a terminal or --quiet)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda _stage: None
+        return
+    with console.status("starting") as status:
+        yield lambda stage: status.update(stage)
+
+
+def _project(ctx: click.Context) -> Project:
+    from ketrdf.paths import Project
+
+    root = ctx.obj.get("project")
+    return Project(Path(root).resolve()) if root else Project.discover()
+
+
+def _graph(ctx: click.Context) -> KnowledgeGraph:
+    from ketrdf.build import obtain_graph
+
+    with _progress(ctx.obj["quiet"]) as progress:
+        return obtain_graph(_project(ctx), progress)
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ketrdf.files import atomic_write_bytes
+
+    atomic_write_bytes(output, text.encode("utf-8"))
+
+
+def format_option(func: F) -> F:
+    """``--format`` for query results, defined once."""
+    return click.option(
+        "--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json"]),
+        default="table", show_default=True, help="How to print the results.",
+    )(func)
+
+
+def output_option(func: F) -> F:
+    """``-o/--output``, defined once: write to a file (atomically) instead of stdout."""
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Write to this file instead of standard output.",
+    )(func)
+
+
+@click.group(cls=KetGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
+              help="The ketrdf source tree (default: found from the current folder).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="ketrdf")
+@click.pass_context
+def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool) -> None:
+    """Build, reason over, validate, query and export the ketrdf knowledge graph.
+
+    Exit codes: 0 ok, 1 validation failed, 2 bad input or usage,
+    3 inconsistent ontology, 4 internal error.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(project=project, quiet=quiet, debug=debug)
+
+
+@main.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Load, reason (rules + OWL-RL), validate and write artefacts to build/."""
+    from ketrdf.build import build as run_build
+
+    project = _project(ctx)
+    with _progress(ctx.obj["quiet"]) as progress:
+        result = run_build(project, progress=progress)
+    kg = result.kg
+    click.echo(f"asserted triples: {len(kg.ontology) + len(kg.content)} "
+               f"(ontology {len(kg.ontology)}, content {len(kg.content)})")
+    click.echo(f"inferred triples: {len(kg.inferred)}")
+    click.echo(f"SHACL: {result.report.shapes_checked} shapes, conforms"
+               + (f" with {len(result.report.results)} warning(s)" if result.report.results else ""))
+    for path in result.artefacts:
+        click.echo(f"wrote {path.relative_to(project.root)}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True, dir_okay=True))
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Check Turtle FILES with the ontology, content and shapes; writes nothing.
+
+    A file named like a content file replaces it for this check.
+    """
+    from ketrdf.build import failure, reasoned_graph
+
+    with _progress(ctx.obj["quiet"]) as progress:
+        _kg, report = reasoned_graph(_project(ctx), extra_content=list(files), progress=progress)
+    if report.violations():
+        raise failure(report)
+    for result in report.results:
+        click.echo(result.describe())
+    click.echo(f"conforms: {', '.join(str(f) for f in files)} ({report.shapes_checked} shapes)")
+
+
+@main.group()
+def query() -> None:
+    """Saved SPARQL queries (queries/*.rq)."""
+
+
+@query.command("list")
+@click.pass_context
+def query_list(ctx: click.Context) -> None:
+    """List the saved queries with their questions and parameters."""
+    from ketrdf.queries import load_catalog
+
+    for saved in load_catalog(_project(ctx).queries_dir).values():
+        click.echo(f"{saved.name}: {saved.title}")
+        click.echo(f"    {saved.question}")
+        for param in saved.params:
+            default = f", default {param.default}" if param.default is not None else ""
+            required = ", required" if param.required else ""
+            click.echo(f"    --param {param.name}=... ({param.type}{required}{default}) "
+                       f"{param.description}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from ketrdf.errors import InputError
+
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param takes NAME=VALUE, not {pair!r}")
+        values[key] = value
+    return values
+
+
+@query.command("run")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value (repeatable).")
+@click.option("--all", "run_all", is_flag=True,
+              help="Run every saved query that needs no parameter.")
+@format_option
+@output_option
+@click.pass_context
+def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run_all: bool,
+              output_format: str, output: Path | None) -> None:
+    """Run the saved query NAME on the reasoned graph."""
+    from ketrdf.errors import InputError
+    from ketrdf.queries import find_query, load_catalog, run_saved_query
+    from ketrdf.results import render
+
+    catalog = load_catalog(_project(ctx).queries_dir)
+    if run_all == bool(name):
+        raise InputError("give a query NAME or --all (see 'ketrdf query list')")
+    chosen = (
+        [q for q in catalog.values() if not any(p.required for p in q.params)]
+        if run_all else [find_query(catalog, name or "")]
+    )
+    values = _parse_params(params)
+    union = _graph(ctx).union()
+    texts = []
+    for saved in chosen:
+        result = run_saved_query(union, saved, values if not run_all else {})
+        heading = f"{saved.title}\n{saved.question}" if output_format == "table" else ""
+        texts.append(render(result, output_format, heading))
+    _write_output("\n".join(texts), output)
+
+
+@main.command()
+@click.argument("query_or_file")
+@format_option
+@output_option
+@click.pass_context
+def sparql(ctx: click.Context, query_or_file: str, output_format: str,
+           output: Path | None) -> None:
+    """Run an ad-hoc SELECT or ASK query (text, or a .rq file) on the reasoned graph."""
+    from ketrdf.queries import run_sparql
+    from ketrdf.results import render
+
+    candidate = Path(query_or_file)
+    is_file = len(query_or_file) < 4096 and "\n" not in query_or_file and candidate.is_file()
+    text = candidate.read_text(encoding="utf-8") if is_file else query_or_file
+    origin = str(candidate) if is_file else "query"
+    result = run_sparql(_graph(ctx).union(), text, origin=origin)
+    _write_output(render(result, output_format), output)
+
+
+@main.command()
+@click.option("--format", "output_format", required=True,
+              type=click.Choice(["turtle", "ttl", "ntriples", "nt", "trig", "nquads", "nq",
+                                 "jsonld", "json-ld"]),
+              help="The RDF format to write.")
+@click.option("--graph", "selection", type=click.Choice(["asserted", "inferred", "all"]),
+              default="all", show_default=True, help="Which triples to export.")
+@output_option
+@click.pass_context
+def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
+    """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
+    from ketrdf.export import export as write_export
+    from ketrdf.export import serialize
+
+    kg = _graph(ctx)
+    if output is None:
+        sys.stdout.buffer.write(serialize(kg, output_format, selection))
+        return
+    size = write_export(kg, output_format, output, selection)
+    click.echo(f"wrote {output} ({size} bytes)", err=True)

@@ -1,0 +1,37 @@
+"""Error classes of ketrdf, each with the exit code the command line returns."""
+
+from __future__ import annotations
+
+
+class KetError(Exception):
+    """Base class: a failure ketrdf can explain in one line."""
+
+    exit_code = 2
+
+
+class InputError(KetError):
+    """Bad input: unreadable or malformed source, unknown name, missing parameter."""
+
+    exit_code = 2
+
+
+class QueryError(KetError):
+    """A query could not be parsed, bound or run."""
+
+    exit_code = 2
+
+
+class ValidationFailed(KetError):
+    """The graph breaks one or more SHACL shapes; ``details`` says how, one line each."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class InconsistencyError(KetError):
+    """The OWL-RL closure found the ontology and data inconsistent."""
+
+    exit_code = 3

@@ -1,0 +1,106 @@
+"""Stage 5, export: the graphs in standard formats, byte-identical across runs.
+
+Line-based formats are sorted; Turtle relies on rdflib's sorted serializer,
+TriG is assembled from it graph by graph, JSON-LD is sorted after rdflib
+writes it; all rely on the stable blank-node labels the loader assigns.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from ketrdf.files import atomic_write_bytes
+from ketrdf.graphs import KnowledgeGraph, merge
+from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+
+# format name -> (rdflib serializer, holds named graphs, file suffix)
+FORMATS: dict[str, tuple[str, bool, str]] = {
+    "turtle": ("turtle", False, ".ttl"),
+    "ntriples": ("nt", False, ".nt"),
+    "jsonld": ("json-ld", False, ".jsonld"),
+    "trig": ("trig", True, ".trig"),
+    "nquads": ("nquads", True, ".nq"),
+}
+GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
+    "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT),
+    "inferred": (GRAPH_INFERRED,),
+    "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED),
+}
+FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
+
+
+def normalise_format(name: str) -> str:
+    """Accept a format name or its usual alias (``ttl``, ``nt``, ``nq``)."""
+    return FORMAT_ALIASES.get(name, name)
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted({line for line in data.splitlines() if line.strip()})
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
+    """TriG with the named graphs in a fixed order, each body as sorted Turtle."""
+    header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items()))
+    blocks = []
+    graphs = kg.named_graphs()
+    for name in names:
+        turtle = graphs[name].serialize(format="turtle")
+        body = [line for line in turtle.splitlines() if not line.startswith("@prefix")]
+        text = "\n".join(body).strip("\n")  # not indented: literals may span lines
+        blocks.append(f"<{name}> {{\n{text}\n}}\n")
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _jsonld(graph: Graph) -> bytes:
+    """JSON-LD with an inline context, nodes and their values in a stable order."""
+    raw = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    document = json.loads(raw)
+    nodes = document.get("@graph")
+    if isinstance(nodes, list):
+        document["@graph"] = sorted(nodes, key=lambda node: json.dumps(node, sort_keys=True))
+    return (json.dumps(_sort_values(document), indent=2, sort_keys=True, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def _sort_values(node: object) -> object:
+    if isinstance(node, dict):
+        return {key: _sort_values(value) for key, value in node.items()}
+    if isinstance(node, list):
+        items = [_sort_values(item) for item in node]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return node
+
+
+def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> bytes:
+    """Serialize the selected graphs of ``kg`` as ``output_format`` (see :data:`FORMATS`)."""
+    output_format = normalise_format(output_format)
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown format {output_format!r}; formats: {', '.join(FORMATS)}")
+    if selection not in GRAPH_SELECTIONS:
+        raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
+    serializer, quads, _suffix = FORMATS[output_format]
+    names = GRAPH_SELECTIONS[selection]
+    if output_format == "trig":
+        return _trig(kg, names)
+    if quads:
+        data = kg.to_dataset(names).serialize(format=serializer, encoding="utf-8")
+    else:
+        graphs = kg.named_graphs()
+        merged = merge(graphs[name] for name in names)
+        if output_format == "jsonld":
+            return _jsonld(merged)
+        data = merged.serialize(format=serializer, encoding="utf-8")
+    if output_format in ("ntriples", "nquads"):
+        return _sorted_lines(data)
+    return data
+
+
+def export(kg: KnowledgeGraph, output_format: str, path: Path, selection: str = "all") -> int:
+    """Write the selected graphs to ``path`` atomically; return the number of bytes."""
+    data = serialize(kg, output_format, selection)
+    atomic_write_bytes(path, data)
+    return len(data)

@@ -1,0 +1,64 @@
+"""The knowledge graph as three named graphs: ontology, content and inferred."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, Graph, URIRef
+
+from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
+
+
+def merge(graphs: Iterable[Graph]) -> Graph:
+    """Return a new graph holding the triples of every graph given."""
+    merged = bind_prefixes(Graph())
+    for graph in graphs:
+        merged += graph
+    return merged
+
+
+@dataclass
+class KnowledgeGraph:
+    """Asserted triples (ontology and content) kept apart from inferred ones."""
+
+    ontology: Graph
+    content: Graph
+    inferred: Graph = field(default_factory=Graph)
+
+    def asserted(self) -> Graph:
+        """Ontology and content together."""
+        return merge((self.ontology, self.content))
+
+    def union(self) -> Graph:
+        """Every triple, asserted and inferred: what queries and shapes see."""
+        return merge((self.ontology, self.content, self.inferred))
+
+    def named_graphs(self) -> dict[URIRef, Graph]:
+        """The graphs by their names, in a fixed order."""
+        return {
+            GRAPH_ONTOLOGY: self.ontology,
+            GRAPH_CONTENT: self.content,
+            GRAPH_INFERRED: self.inferred,
+        }
+
+    def to_dataset(self, names: Iterable[URIRef] | None = None) -> Dataset:
+        """An rdflib Dataset with the named graphs chosen (all by default)."""
+        dataset = Dataset()
+        bind_prefixes(dataset)
+        for name, graph in self.named_graphs().items():
+            if names is None or name in names:
+                target = dataset.graph(name)
+                for triple in graph:
+                    target.add(triple)
+        return dataset
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> KnowledgeGraph:
+        """Rebuild the three graphs from a Dataset written by :meth:`to_dataset`."""
+        parts = {name: bind_prefixes(Graph()) for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED)}
+        for subject, predicate, obj, context in dataset.quads((None, None, None, None)):
+            name = context.identifier if isinstance(context, Graph) else context
+            if name in parts:
+                parts[name].add((subject, predicate, obj))
+        return cls(parts[GRAPH_ONTOLOGY], parts[GRAPH_CONTENT], parts[GRAPH_INFERRED])

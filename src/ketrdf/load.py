@@ -1,0 +1,181 @@
+"""Stage 1, load: read the ontology and content from local files only.
+
+Nothing is ever fetched from the web: ``owl:imports`` resolve through
+``ontology/catalog-v001.xml`` to local files or fail, and JSON-LD documents
+with a remote ``@context`` are refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.exceptions import ParserError
+from rdflib.namespace import OWL
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from ketrdf.errors import InputError
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.namespaces import bind_prefixes
+from ketrdf.paths import Project
+
+FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected an RDF file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {error.start})") from None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _first_bad_ntriples_line(text: str) -> tuple[int, str]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            Graph().parse(data=line, format="nt")
+        except (ParserError, BadSyntax) as error:
+            return number, str(error)
+    return 0, "unreadable N-Triples"
+
+
+def _refuse_remote_contexts(path: Path, document: Any) -> None:
+    contexts: list[Any] = []
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "@context" in node:
+                contexts.append(node["@context"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    for context in contexts:
+        items = context if isinstance(context, list) else [context]
+        for item in items:
+            if isinstance(item, str):
+                raise InputError(
+                    f"{path}: JSON-LD @context {item!r} is remote; ketrdf never fetches "
+                    "from the web (inline the context instead)"
+                )
+
+
+def _stable_blank_nodes(graph: Graph, path: Path) -> Graph:
+    """Relabel blank nodes canonically, scoped to the file, so builds are reproducible."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    scope = hashlib.sha256(path.name.encode()).hexdigest()[:8]
+    canonical = to_canonical_graph(graph)
+    relabelled = bind_prefixes(Graph())
+    for triple in canonical:
+        relabelled.add(
+            tuple(  # type: ignore[arg-type]
+                BNode(f"{scope}{term}") if isinstance(term, BNode) else term for term in triple
+            )
+        )
+    return relabelled
+
+
+def load_file(path: Path) -> Graph:
+    """Parse one local RDF file; a syntax error names the file and line."""
+    rdf_format = FORMAT_BY_SUFFIX.get(path.suffix)
+    if rdf_format is None:
+        known = ", ".join(sorted(FORMAT_BY_SUFFIX))
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})")
+    text = _read_text(path)
+    graph = bind_prefixes(Graph())
+    base = path.resolve().as_uri()
+    try:
+        if rdf_format == "json-ld":
+            try:
+                document = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise InputError(f"{path}:{error.lineno}:{error.colno}: {error.msg}") from None
+            _refuse_remote_contexts(path, document)
+        graph.parse(data=text, format=rdf_format, publicID=base)
+    except BadSyntax as error:
+        line, column = _position(error._str.decode() if isinstance(error._str, bytes) else error._str, error._i)
+        raise InputError(f"{path}:{line}:{column}: Turtle syntax error: {error._why}") from None
+    except ParserError as error:
+        if rdf_format == "nt":
+            number, message = _first_bad_ntriples_line(text)
+            raise InputError(f"{path}:{number}: N-Triples syntax error: {message}") from None
+        raise InputError(f"{path}: syntax error: {error}") from None
+    except (ValueError, SyntaxError) as error:
+        raise InputError(f"{path}: cannot parse as {rdf_format}: {error}") from None
+    return _stable_blank_nodes(graph, path)
+
+
+def read_catalog(catalog: Path) -> dict[URIRef, Path]:
+    """Map import IRIs to local files, as an OASIS XML catalog (``catalog-v001.xml``) says."""
+    if not catalog.is_file():
+        return {}
+    try:
+        root = ElementTree.parse(catalog).getroot()  # noqa: S314 - a local, trusted project file
+    except ElementTree.ParseError as error:
+        line, column = error.position
+        raise InputError(f"{catalog}:{line}:{column}: malformed catalog: {error}") from None
+    mapping: dict[URIRef, Path] = {}
+    for entry in root.iter(f"{CATALOG_NS}uri"):
+        name, uri = entry.get("name"), entry.get("uri")
+        if name and uri:
+            mapping[URIRef(name)] = (catalog.parent / uri).resolve()
+    return mapping
+
+
+def _resolve_imports(graph: Graph, source: Path, catalog: dict[URIRef, Path]) -> Graph:
+    """Load every ``owl:imports`` of ``graph`` from its local file, transitively."""
+    imported = bind_prefixes(Graph())
+    pending = [(iri, source) for iri in graph.objects(None, OWL.imports)]
+    seen: set[URIRef] = set()
+    while pending:
+        iri, importer = pending.pop()
+        if not isinstance(iri, URIRef) or iri in seen:
+            continue
+        seen.add(iri)
+        local = catalog.get(iri)
+        if local is None:
+            raise InputError(
+                f"{importer}: owl:imports <{iri}> has no local file in ontology/catalog-v001.xml; "
+                "ketrdf never fetches imports from the web"
+            )
+        module = load_file(local)
+        imported += module
+        pending.extend((nested, local) for nested in module.objects(None, OWL.imports))
+    return imported
+
+
+def load_sources(project: Project, extra_content: list[Path] | None = None) -> KnowledgeGraph:
+    """Load the ontology (with its local imports) and every content file of ``project``.
+
+    ``extra_content`` adds files to the content graph; a file with the same
+    name as a content file replaces it (so a curator can validate an edit).
+    """
+    catalog = read_catalog(project.catalog_file)
+    ontology = load_file(project.ontology_file)
+    ontology += _resolve_imports(ontology, project.ontology_file, catalog)
+    extra = list(extra_content or [])
+    replaced = {path.name for path in extra}
+    content = bind_prefixes(Graph())
+    for path in [p for p in project.content_files() if p.name not in replaced] + extra:
+        graph = load_file(path)
+        content += graph
+        content += _resolve_imports(graph, path, catalog)
+    return KnowledgeGraph(ontology=ontology, content=content)

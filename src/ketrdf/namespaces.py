@@ -1,0 +1,39 @@
+"""Namespaces, graph names and prefix bindings of ketrdf."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/ketrdf/"
+KET = Namespace(BASE + "ontology#")
+KR = Namespace(BASE + "resource/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
+GRAPH_CONTENT = URIRef(BASE + "graph/content")
+GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
+
+PREFIXES: dict[str, str] = {
+    "ket": str(KET),
+    "kr": str(KR),
+    "claim": BASE + "resource/claim/",
+    "evidence": BASE + "resource/evidence/",
+    "ref": BASE + "resource/hashimoto-2020/ref/",
+    "bibo": str(BIBO),
+    "dcterms": str(DCTERMS),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind ketrdf's prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

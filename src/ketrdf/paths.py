@@ -1,0 +1,84 @@
+"""Where a ketrdf project keeps its sources and its build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ketrdf.errors import InputError
+
+ONTOLOGY_FILE = "ketrdf.ttl"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A ketrdf source tree: ontology, content, shapes, queries and a build folder."""
+
+    root: Path
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> Project:
+        """Find the project whose ``ontology/ketrdf.ttl`` is at or above ``start``."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "ontology" / ONTOLOGY_FILE).is_file():
+                return cls(folder)
+        raise InputError(
+            f"no ketrdf project at or above {here} (looked for ontology/{ONTOLOGY_FILE}); "
+            "run inside the repository or pass --project DIR"
+        )
+
+    @property
+    def ontology_file(self) -> Path:
+        """The hand-edited OWL ontology (TBox)."""
+        return self.root / "ontology" / ONTOLOGY_FILE
+
+    @property
+    def catalog_file(self) -> Path:
+        """The XML catalog mapping import IRIs to local files."""
+        return self.root / "ontology" / "catalog-v001.xml"
+
+    @property
+    def content_dir(self) -> Path:
+        """The review's content as Turtle, one file per topic."""
+        return self.root / "ontology" / "content"
+
+    @property
+    def shapes_dir(self) -> Path:
+        """SHACL shapes."""
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        """Saved SPARQL queries."""
+        return self.root / "queries"
+
+    @property
+    def rules_dir(self) -> Path:
+        """SPARQL CONSTRUCT rules applied with the OWL-RL closure."""
+        return self.root / "queries" / "rules"
+
+    @property
+    def build_dir(self) -> Path:
+        """Build artefacts (git-ignored)."""
+        return self.root / "build"
+
+    def content_files(self) -> list[Path]:
+        """The content files, in a stable order."""
+        return sorted(self.content_dir.glob("*.ttl"))
+
+    def shape_files(self) -> list[Path]:
+        """The shape files, in a stable order."""
+        return sorted(self.shapes_dir.glob("*.ttl"))
+
+    def rule_files(self) -> list[Path]:
+        """The rule files, in a stable order."""
+        return sorted(self.rules_dir.glob("*.rq"))
+
+    def source_files(self) -> list[Path]:
+        """Every file whose content determines the build."""
+        files = [self.ontology_file, *self.content_files(), *self.shape_files()]
+        files += self.rule_files()
+        if self.catalog_file.is_file():
+            files.append(self.catalog_file)
+        return files

@@ -1,0 +1,91 @@
+"""Stage 2, reason: rules plus the OWL-RL closure, inferred triples kept apart.
+
+A :class:`Reasoner` computes the entailments of a graph; :func:`reason`
+alternates the project's rules with the reasoner until nothing new appears,
+then filters trivial triples and fails on inconsistency.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from ketrdf.errors import InconsistencyError
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.namespaces import bind_prefixes
+from ketrdf.rules import Rule, apply_rules
+
+OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
+REFLEXIVE_AXIOMS = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs}
+MAX_ROUNDS = 10
+
+
+class Reasoner(Protocol):
+    """An OWL-RL engine: returns the triples it entails beyond those given."""
+
+    name: str
+
+    def entailments(self, graph: Graph) -> Graph:
+        """Return entailed triples not in ``graph``, unfiltered; ``graph`` is left unchanged."""
+        ...
+
+
+class OwlrlReasoner:
+    """The reference engine: owlrl's OWL 2 RL closure, run on a copy."""
+
+    name = "owlrl"
+
+    def entailments(self, graph: Graph) -> Graph:
+        """Expand a copy of ``graph`` with owlrl and return what it added."""
+        from owlrl import DeductiveClosure, OWLRL_Semantics
+
+        working = Graph()
+        working += graph
+        DeductiveClosure(
+            OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(working)
+        return working - graph
+
+
+def is_trivial(triple: tuple[object, object, object]) -> bool:
+    """True for entailments nobody wants in an export (and stores reject some)."""
+    subject, predicate, obj = triple
+    if isinstance(subject, Literal):
+        return True
+    if isinstance(subject, URIRef) and str(subject).startswith(BUILT_IN_NAMESPACES):
+        return True
+    if predicate == RDF.type and obj in (OWL.Thing, RDFS.Resource):
+        return True
+    if predicate in REFLEXIVE_AXIOMS and subject == obj:
+        return True
+    return predicate == RDFS.subClassOf and obj == OWL.Thing
+
+
+def _raise_on_inconsistency(entailed: Graph) -> None:
+    messages = sorted(str(message) for message in entailed.objects(None, OWLRL_ERROR))
+    if messages:
+        listed = "; ".join(messages)
+        raise InconsistencyError(f"the ontology and content are inconsistent under OWL-RL: {listed}")
+
+
+def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = None) -> KnowledgeGraph:
+    """Return ``kg`` with its ``inferred`` graph filled by rules and the OWL-RL closure."""
+    engine = reasoner or OwlrlReasoner()
+    working = kg.asserted()
+    for _ in range(MAX_ROUNDS):
+        derived = apply_rules(rules, working)
+        working += derived
+        entailed = engine.entailments(working)
+        _raise_on_inconsistency(entailed)
+        working += entailed
+        if not apply_rules(rules, working):
+            break
+    inferred = bind_prefixes(Graph())
+    asserted = kg.asserted()
+    for triple in working:
+        if triple not in asserted and not is_trivial(triple):
+            inferred.add(triple)
+    return KnowledgeGraph(ontology=kg.ontology, content=kg.content, inferred=inferred)

@@ -1,0 +1,113 @@
+"""Render query results: a readable table, CSV, TSV or SPARQL 1.1 JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ketrdf.namespaces import bind_prefixes
+from ketrdf.queries import QueryResult
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _plain(term: Node | None) -> str:
+    """The SPARQL 1.1 CSV form of a term: IRIs and lexical forms, blank nodes as _:id."""
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        encoded = {"type": "literal", "value": str(term)}
+        if term.language:
+            encoded["xml:lang"] = term.language
+        elif term.datatype:
+            encoded["datatype"] = str(term.datatype)
+        return encoded
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_plain(term) for term in row])
+    return buffer.getvalue()
+
+
+def to_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV: terms in their N-Triples form."""
+    lines = ["\t".join(f"?{var}" for var in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if term is None else term.n3() for term in row))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    document: dict[str, Any]
+    if result.boolean is not None:
+        document = {"head": {}, "boolean": result.boolean}
+    else:
+        bindings = [
+            {var: _json_term(term) for var, term in zip(result.variables, row, strict=True)
+             if term is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_table(result: QueryResult, title: str = "") -> str:
+    """A table for people: CURIEs for IRIs, plain text for literals."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if result.boolean is not None:
+        return f"{title}\n{'yes' if result.boolean else 'no'}\n" if title else f"{result.boolean}\n"
+    names = bind_prefixes(Graph()).namespace_manager
+
+    def show(term: Node | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            try:
+                return names.normalizeUri(term)
+            except (ValueError, KeyError):
+                return str(term)
+        return str(term)
+
+    table = Table(title=title or None, show_lines=False, title_justify="left")
+    for var in result.variables:
+        table.add_column(var, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(show(term) for term in row))
+    buffer = io.StringIO()
+    Console(file=buffer, width=160, color_system=None, force_terminal=False).print(table)
+    return buffer.getvalue()
+
+
+def render(result: QueryResult, output_format: str, title: str = "") -> str:
+    """Render ``result`` in one of :data:`RESULT_FORMATS`."""
+    if output_format == "csv":
+        return to_csv(result)
+    if output_format == "tsv":
+        return to_tsv(result)
+    if output_format == "json":
+        return to_json(result)
+    return to_table(result, title)

@@ -1,0 +1,51 @@
+"""SPARQL CONSTRUCT rules that run with the OWL-RL closure.
+
+They do what OWL-RL cannot, such as turning a comparison claim or a numeric
+ratio interval into a headline edge between two compounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+from ketrdf.errors import InputError
+from ketrdf.namespaces import bind_prefixes
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One CONSTRUCT rule, parsed once."""
+
+    name: str
+    query: Query
+
+
+def load_rules(files: list[Path]) -> list[Rule]:
+    """Parse every rule file; a syntax error names the file."""
+    rules = []
+    for path in files:
+        try:
+            query = prepareQuery(path.read_text(encoding="utf-8"))
+        except Exception as error:  # rdflib raises pyparsing errors of several kinds
+            raise InputError(f"{path}: rule does not parse as SPARQL: {error}") from None
+        if query.algebra.name != "ConstructQuery":
+            raise InputError(f"{path}: a rule must be a CONSTRUCT query")
+        rules.append(Rule(path.stem, query))
+    return rules
+
+
+def apply_rules(rules: list[Rule], graph: Graph) -> Graph:
+    """Return the triples the rules construct from ``graph`` that it does not already hold."""
+    derived = bind_prefixes(Graph())
+    for rule in rules:
+        result = graph.query(rule.query)
+        if result.graph is not None:
+            for triple in result.graph:
+                if triple not in graph:
+                    derived.add(triple)
+    return derived

@@ -1,0 +1,118 @@
+"""Stage 3, validate: SHACL shapes over the reasoned graph, reported in words.
+
+The graph is validated as it is (``inference='none'``): it has been reasoned
+once already, and a second inference pass in pyshacl would only cost time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
+
+from ketrdf.load import load_file
+from ketrdf.namespaces import SH, bind_prefixes
+
+
+@dataclass(frozen=True)
+class ShapeResult:
+    """One SHACL result, in terms a curator can act on."""
+
+    severity: str
+    focus_node: str
+    focus_label: str
+    path: str
+    message: str
+    value: str
+    source_shape: str
+
+    def describe(self) -> str:
+        """One line: severity, focus node and label, path, message."""
+        label = f" ({self.focus_label})" if self.focus_label else ""
+        path = f" {self.path}:" if self.path else ""
+        value = f" [value: {self.value}]" if self.value else ""
+        return f"{self.severity}: {self.focus_node}{label}{path} {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating a graph against the project's shapes."""
+
+    conforms: bool
+    results: tuple[ShapeResult, ...]
+    report_graph: Graph
+    shapes_checked: int
+
+    def violations(self) -> tuple[ShapeResult, ...]:
+        """Results of severity Violation (the ones that fail a build)."""
+        return tuple(result for result in self.results if result.severity == "Violation")
+
+
+def load_shapes(files: list[Path]) -> Graph:
+    """Read the shape files into one shapes graph."""
+    shapes = bind_prefixes(Graph())
+    for path in files:
+        shapes += load_file(path)
+    return shapes
+
+
+def count_shapes(shapes: Graph) -> int:
+    """Named node and property shapes."""
+    shapes_found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(SH.path, None))
+    return sum(1 for shape in shapes_found if isinstance(shape, URIRef))
+
+
+def _short(graph: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except (ValueError, KeyError):
+            return f"<{node}>"
+    return node.n3(graph.namespace_manager)
+
+
+def _label(data: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    labels = sorted(data.objects(node, RDFS.label), key=lambda label: (
+        getattr(label, "language", None) != "en", str(label)))
+    return str(labels[0]) if labels else ""
+
+
+def validate(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate ``data`` (already reasoned) against ``shapes``."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, report, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    report_graph = bind_prefixes(report)
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(node, SH.resultSeverity)
+        focus = report.value(node, SH.focusNode)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        value = report.value(node, SH.value)
+        results.append(
+            ShapeResult(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus_node=_short(data, focus),
+                focus_label=_label(data, focus),
+                path=_short(data, report.value(node, SH.resultPath)),
+                message="; ".join(messages) or "constraint not met",
+                value=_short(data, value) if not isinstance(value, Literal) else value.n3(),
+                source_shape=_short(shapes, report.value(node, SH.sourceShape)),
+            )
+        )
+    ordered = tuple(sorted(results, key=lambda r: (r.severity, r.focus_node, r.path, r.message)))
+    return ValidationReport(
+        conforms=bool(conforms),
+        results=ordered,
+        report_graph=report_graph,
+        shapes_checked=count_shapes(shapes),
+    )

@@ -59,6 +59,6 @@ class KnowledgeGraph:
         parts = {name: bind_prefixes(Graph()) for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED)}
         for subject, predicate, obj, context in dataset.quads((None, None, None, None)):
             name = context.identifier if isinstance(context, Graph) else context
-            if name in parts:
+            if isinstance(name, URIRef) and name in parts:
                 parts[name].add((subject, predicate, obj))
         return cls(parts[GRAPH_ONTOLOGY], parts[GRAPH_CONTENT], parts[GRAPH_INFERRED])

@@ -111,7 +111,8 @@ def load_file(path: Path) -> Graph:
             _refuse_remote_contexts(path, document)
         graph.parse(data=text, format=rdf_format, publicID=base)
     except BadSyntax as error:
-        line, column = _position(error._str.decode() if isinstance(error._str, bytes) else error._str, error._i)
+        source = error._str.decode() if isinstance(error._str, bytes) else error._str
+        line, column = _position(source, error._i)
         raise InputError(f"{path}:{line}:{column}: Turtle syntax error: {error._why}") from None
     except ParserError as error:
         if rdf_format == "nt":

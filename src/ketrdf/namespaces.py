@@ -22,6 +22,7 @@ PREFIXES: dict[str, str] = {
     "claim": BASE + "resource/claim/",
     "evidence": BASE + "resource/evidence/",
     "ref": BASE + "resource/hashimoto-2020/ref/",
+    "kets": BASE + "shapes#",
     "bibo": str(BIBO),
     "dcterms": str(DCTERMS),
     "owl": str(OWL),

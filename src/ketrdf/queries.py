@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ketrdf.errors import InputError, QueryError
 from ketrdf.namespaces import PREFIXES
@@ -146,7 +146,7 @@ def expand_iri(value: str) -> URIRef:
     return URIRef(text)
 
 
-def to_term(parameter: Parameter, value: str) -> Node:
+def to_term(parameter: Parameter, value: str) -> Identifier:
     """Turn a parameter value into the RDF term it stands for."""
     if parameter.type == "iri":
         return expand_iri(value)
@@ -165,7 +165,7 @@ def to_term(parameter: Parameter, value: str) -> Node:
     return Literal(value)
 
 
-def bind_parameters(query: SavedQuery, values: dict[str, str]) -> dict[Variable, Node]:
+def bind_parameters(query: SavedQuery, values: dict[str, str]) -> dict[str, Identifier]:
     """Check ``values`` against the query's parameters and return the bindings."""
     known = {param.name: param for param in query.params}
     unknown = sorted(set(values) - set(known))
@@ -174,7 +174,7 @@ def bind_parameters(query: SavedQuery, values: dict[str, str]) -> dict[Variable,
     ) or "none"
     if unknown:
         raise InputError(f"query {query.name!r} has no parameter {unknown[0]!r}; parameters: {listing}")
-    bindings: dict[Variable, Node] = {}
+    bindings: dict[str, Identifier] = {}
     for param in query.params:
         value = values.get(param.name, param.default)
         if value is None:
@@ -183,7 +183,7 @@ def bind_parameters(query: SavedQuery, values: dict[str, str]) -> dict[Variable,
                     f"query {query.name!r} needs parameter {param.name!r}; parameters: {listing}"
                 )
             continue
-        bindings[Variable(param.name)] = to_term(param, value)
+        bindings[param.name] = to_term(param, value)
     return bindings
 
 
@@ -196,7 +196,7 @@ def prepare(text: str, origin: str) -> Query:
         raise QueryError(f"{origin}: SPARQL syntax error: {message}") from None
 
 
-def run_sparql(graph: Graph, text: str, bindings: dict[Variable, Node] | None = None,
+def run_sparql(graph: Graph, text: str, bindings: dict[str, Identifier] | None = None,
                origin: str = "query") -> QueryResult:
     """Run a SELECT or ASK query on ``graph``."""
     query = prepare(text, origin)

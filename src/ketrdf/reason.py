@@ -19,7 +19,9 @@ from ketrdf.rules import Rule, apply_rules
 
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
-REFLEXIVE_AXIOMS = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs}
+REFLEXIVE_AXIOMS = {
+    RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs,
+}
 MAX_ROUNDS = 10
 
 

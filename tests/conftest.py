@@ -1,0 +1,47 @@
+"""Shared fixtures: the real project, its reasoned graph, and scratch copies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ketrdf.build import reasoned_graph
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.load import load_sources
+from ketrdf.paths import Project
+from ketrdf.validate import ValidationReport
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(REPO)
+
+
+@pytest.fixture(scope="session")
+def built(project: Project) -> tuple[KnowledgeGraph, ValidationReport]:
+    """Load, reason and validate the real sources once per session."""
+    return reasoned_graph(project)
+
+
+@pytest.fixture(scope="session")
+def reasoned(built: tuple[KnowledgeGraph, ValidationReport]) -> KnowledgeGraph:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def unreasoned(project: Project) -> KnowledgeGraph:
+    """The same sources with no reasoning at all."""
+    return load_sources(project)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    """A writable copy of the project's sources (no build folder)."""
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return Project(tmp_path)

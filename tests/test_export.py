@@ -1,0 +1,96 @@
+"""Stage 5, export: asserted and inferred apart, every format, byte-identical runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from ketrdf.export import FORMATS, export, serialize
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, KET, KR
+from ketrdf.paths import Project
+
+R, S = KR["r-ketamine"], KR["s-ketamine"]
+TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+
+
+def parse(data: bytes, rdf_format: str) -> Graph:
+    return Graph().parse(data=data, format=rdf_format)
+
+
+def test_asserted_and_inferred_are_exported_apart(reasoned: KnowledgeGraph) -> None:
+    # T2-antidepressant: (R) > (S) is inferred, never asserted.
+    asserted = parse(serialize(reasoned, "turtle", "asserted"), "turtle")
+    inferred = parse(serialize(reasoned, "turtle", "inferred"), "turtle")
+    edge = (R, KET.moreAntidepressantThan, S)
+    assert edge in inferred and edge not in asserted
+    assert len(asserted) == len(reasoned.ontology) + len(reasoned.content)
+    assert len(inferred) == len(reasoned.inferred)
+    assert not set(asserted) & set(inferred)
+
+
+@pytest.mark.parametrize("quad_format", ["trig", "nquads"])
+def test_quad_formats_name_the_three_graphs(reasoned: KnowledgeGraph, quad_format: str) -> None:
+    dataset = Dataset()
+    dataset.parse(data=serialize(reasoned, quad_format, "all"), format=quad_format)
+    sizes = {graph.identifier: len(graph) for graph in dataset.graphs() if len(graph)}
+    assert sizes == {GRAPH_ONTOLOGY: len(reasoned.ontology), GRAPH_CONTENT: len(reasoned.content),
+                     GRAPH_INFERRED: len(reasoned.inferred)}
+
+
+@pytest.mark.parametrize("name", sorted(TRIPLE_FORMATS))
+def test_triple_formats_round_trip(reasoned: KnowledgeGraph, name: str) -> None:
+    back = parse(serialize(reasoned, name, "all"), TRIPLE_FORMATS[name])
+    assert isomorphic(back, reasoned.union())
+
+
+def test_two_builds_give_byte_identical_exports(project: Project, tmp_path: Path) -> None:
+    """Every format, from two processes with different hash seeds."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from ketrdf import Project, export, FORMATS\n"
+        "from ketrdf.build import reasoned_graph\n"
+        "kg, _ = reasoned_graph(Project(Path(sys.argv[1])))\n"
+        "for name, (_, _, suffix) in FORMATS.items():\n"
+        "    export(kg, name, Path(sys.argv[2]) / (name + suffix))\n"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(project.root), str(out)],
+                       check=True, env=env)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert len(outputs[0]) == len(FORMATS)
+    assert outputs[0] == outputs[1]
+
+
+def test_failed_export_leaves_the_old_file_and_no_temporary(
+    reasoned: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.ttl"
+    target.write_text("old\n", encoding="utf-8")
+
+    def broken_write(*_args: object, **_kwargs: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.fsync", broken_write)
+    with pytest.raises(OSError, match="disk full"):
+        export(reasoned, "turtle", target)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_unknown_format_and_selection_are_refused(reasoned: KnowledgeGraph) -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        serialize(reasoned, "rdfxml")
+    with pytest.raises(ValueError, match="unknown graph selection"):
+        serialize(reasoned, "turtle", "some")
+    assert set(FORMATS) == {"turtle", "ntriples", "jsonld", "trig", "nquads"}

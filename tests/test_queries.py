@@ -1,0 +1,153 @@
+"""Stage 4, query: saved queries with headers; parameters bound, never pasted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from ketrdf.errors import InputError, QueryError
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.namespaces import KR
+from ketrdf.paths import Project
+from ketrdf.queries import (
+    SavedQuery,
+    expand_iri,
+    find_query,
+    load_catalog,
+    read_saved_query,
+    run_saved_query,
+    run_sparql,
+)
+
+
+@pytest.fixture(scope="module")
+def catalog(project: Project) -> dict[str, SavedQuery]:
+    return load_catalog(project.queries_dir)
+
+
+def ranking_rows(graph: Graph, catalog: dict[str, SavedQuery], lang: str = "en") -> list[dict[str, str]]:
+    result = run_saved_query(graph, catalog["antidepressant-ranking"], {"lang": lang})
+    return [
+        {var: ("" if term is None else str(term)) for var, term in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+def test_every_saved_query_has_a_header_and_parses(
+    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    assert {"antidepressant-ranking", "evidence"} <= set(catalog)
+    for saved in catalog.values():
+        assert saved.title and saved.question
+        values = {p.name: "ENAN-9" for p in saved.params if p.required}
+        run_saved_query(reasoned.union(), saved, values)
+
+
+def test_t2_antidepressant_ranking_r_first_s_last(
+    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    # T2-antidepressant: (R)-ketamine > (R,S)-ketamine > (S)-ketamine.
+    rows = ranking_rows(reasoned.union(), catalog)
+    pairs = [(row["superior_label"], row["inferior_label"]) for row in rows]
+    assert pairs == [
+        ("(R)-ketamine", "(R,S)-ketamine"),
+        ("(R)-ketamine", "(S)-ketamine"),
+        ("(R,S)-ketamine", "(S)-ketamine"),
+    ]
+    ranks = {row["superior_label"]: row["rank"] for row in rows}
+    ranks |= {row["inferior_label"]: row["inferior_rank"] for row in rows}
+    assert ranks == {"(R)-ketamine": "1", "(R,S)-ketamine": "2", "(S)-ketamine": "3"}
+
+
+def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9(
+    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    rows = {(r["superior"], r["inferior"]): r for r in ranking_rows(reasoned.union(), catalog)}
+    r_over_s = rows[(str(KR["r-ketamine"]), str(KR["s-ketamine"]))]
+    assert r_over_s["basis"] == "stated and inferred"
+    assert r_over_s["stated_by"] == "ENAN-9"
+    assert r_over_s["inferred_via"] == "(R,S)-ketamine"
+    r_over_rs = rows[(str(KR["r-ketamine"]), str(KR["rs-ketamine"]))]
+    assert (r_over_rs["basis"], r_over_rs["stated_by"]) == ("stated", "T2-antidepressant")
+
+
+def test_ranking_is_empty_without_reasoning(
+    catalog: dict[str, SavedQuery], unreasoned: KnowledgeGraph
+) -> None:
+    assert ranking_rows(unreasoned.union(), catalog) == []
+
+
+def test_ranking_in_japanese(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    rows = ranking_rows(reasoned.union(), catalog, lang="ja")
+    assert rows[0]["superior_label"] == "(R)-ケタミン"
+
+
+def test_evidence_for_enan_9_lists_its_five_references(
+    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    # ENAN-9 cites references 28, 30, 31, 32 and 35, from rodent models.
+    result = run_saved_query(reasoned.union(), catalog["evidence"], {"claim": "ENAN-9"})
+    index = {var: i for i, var in enumerate(result.variables)}
+    numbers = sorted(int(str(row[index["reference_number"]])) for row in result.rows)
+    assert numbers == [28, 30, 31, 32, 35]
+    assert {str(row[index["design_label"]]) for row in result.rows} == {"animal model study"}
+    assert {str(row[index["taxon_label"]]) for row in result.rows} == {"rodents"}
+
+
+def test_unknown_query_lists_the_valid_names(catalog: dict[str, SavedQuery]) -> None:
+    with pytest.raises(InputError, match=r"unknown query 'nope'; saved queries: .*antidepressant-ranking"):
+        find_query(catalog, "nope")
+
+
+def test_missing_and_unknown_parameters_list_the_parameters(
+    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    with pytest.raises(InputError, match=r"needs parameter 'claim'; parameters: claim \(string, required\)"):
+        run_saved_query(reasoned.union(), catalog["evidence"], {})
+    with pytest.raises(InputError, match="has no parameter 'colour'"):
+        run_saved_query(reasoned.union(), catalog["evidence"], {"claim": "ENAN-9", "colour": "red"})
+
+
+INJECTIONS = [
+    'ENAN-9") } UNION { ?s ?p ?o } #',
+    "ENAN-9' . ?x ?y ?z . FILTER('",
+    "}} DROP ALL",
+    "\"\"\"; \n SELECT * WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_parameter_values_are_bound_not_pasted(tmp_path: Path, value: str) -> None:
+    echo = tmp_path / "echo.rq"
+    echo.write_text("#+ title: echo\n#+ question: echo the value\n#+ params:\n"
+                    "#+   text: {type: string, required: true}\n"
+                    "SELECT ?out WHERE { BIND (?text AS ?out) }\n", encoding="utf-8")
+    result = run_saved_query(Graph(), read_saved_query(echo), {"text": value})
+    assert result.rows == ((Literal(value),),)
+
+
+def test_evidence_with_an_injected_claim_id_finds_nothing(
+    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    for value in INJECTIONS:
+        assert run_saved_query(reasoned.union(), catalog["evidence"], {"claim": value}).rows == ()
+
+
+def test_language_and_iri_parameters_are_checked() -> None:
+    assert expand_iri("kr:r-ketamine") == KR["r-ketamine"]
+    assert expand_iri("<http://example.org/x>") == URIRef("http://example.org/x")
+    for bad in ("not an iri", "kr:r ketamine", "http://e/>{}", "relative/path"):
+        with pytest.raises(QueryError):
+            expand_iri(bad)
+
+
+def test_adhoc_sparql_syntax_error_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        run_sparql(Graph(), "SELEC ?x WHERE { ?x ?y ?z }")
+
+
+def test_adhoc_ask(reasoned: KnowledgeGraph) -> None:
+    result = run_sparql(reasoned.union(), "ASK { kr:r-ketamine ket:moreAntidepressantThan kr:s-ketamine }")
+    assert result.boolean is True

@@ -1,0 +1,101 @@
+"""Stage 2, reason: rules + OWL-RL closure; inferred triples kept apart and filtered."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from ketrdf.errors import InconsistencyError
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.load import load_sources
+from ketrdf.namespaces import KET, KR
+from ketrdf.paths import Project
+from ketrdf.reason import BUILT_IN_NAMESPACES, OwlrlReasoner, reason
+from ketrdf.rules import load_rules
+
+R, RS, S = KR["r-ketamine"], KR["rs-ketamine"], KR["s-ketamine"]
+
+
+def test_t2_antidepressant_r_over_s_is_inferred_by_transitivity(
+    reasoned: KnowledgeGraph, unreasoned: KnowledgeGraph
+) -> None:
+    # T2-antidepressant: (R) > (R,S) > (S), so (R) > (S) follows.
+    assert (R, KET.moreAntidepressantThan, S) in reasoned.inferred
+    assert (R, KET.moreAntidepressantThan, S) not in unreasoned.union()
+
+
+def test_transitivity_alone_gives_r_over_s_without_enan_9(project: Project) -> None:
+    # Drop ENAN-9 (the direct statement) so only Table 2's two steps remain.
+    kg = load_sources(project)
+    kg.content.remove((URIRef(str(KR) + "claim/ENAN-9"), None, None))
+    closed = reason(kg, load_rules(project.rule_files()))
+    assert (R, KET.moreAntidepressantThan, S) in closed.inferred
+    no_closure = reason(kg, load_rules(project.rule_files()), reasoner=NoEntailments())
+    assert (R, KET.moreAntidepressantThan, S) not in no_closure.inferred
+    assert (R, KET.moreAntidepressantThan, RS) in no_closure.inferred  # the rule alone
+
+
+def test_t2_antidepressant_inverse_gives_less_antidepressant(reasoned: KnowledgeGraph) -> None:
+    assert (S, KET.lessAntidepressantThan, R) in reasoned.inferred
+    assert (S, KET.lessAntidepressantThan, RS) in reasoned.inferred
+
+
+def test_t2_side_effects_order_and_much_greater(reasoned: KnowledgeGraph) -> None:
+    # T2-side-effects: (S) > (R,S) >> (R).
+    assert (RS, KET.muchMoreSideEffectsThan, R) in reasoned.inferred
+    assert (RS, KET.moreSideEffectsThan, R) in reasoned.inferred  # sub-property
+    assert (S, KET.moreSideEffectsThan, R) in reasoned.inferred  # transitivity
+    assert (R, KET.muchFewerSideEffectsThan, RS) in reasoned.inferred  # inverse
+
+
+def test_enan_2_ratio_interval_becomes_affinity_edge(reasoned: KnowledgeGraph) -> None:
+    # ENAN-2: (S) binds the NMDA receptor 3-4 times as strongly as (R).
+    assert (S, KET.higherNmdaAffinityThan, R) in reasoned.inferred
+    assert (R, KET.higherNmdaAffinityThan, S) not in reasoned.union()
+    assert (R, KET.lowerNmdaAffinityThan, S) in reasoned.inferred
+
+
+def test_enan_1_enantiomer_relation_is_symmetric(reasoned: KnowledgeGraph) -> None:
+    assert (S, KET.enantiomerOf, R) in reasoned.content
+    assert (R, KET.enantiomerOf, S) in reasoned.inferred
+    assert (R, KET.partOf, RS) in reasoned.inferred
+
+
+def test_asserted_and_inferred_are_disjoint(reasoned: KnowledgeGraph) -> None:
+    assert not set(reasoned.inferred) & set(reasoned.asserted())
+
+
+def test_trivial_entailments_are_filtered(reasoned: KnowledgeGraph) -> None:
+    for subject, predicate, obj in reasoned.inferred:
+        assert not isinstance(subject, Literal)
+        assert not str(subject).startswith(BUILT_IN_NAMESPACES)
+        assert not (predicate == OWL.sameAs and subject == obj)
+        assert not (predicate == RDF.type and obj in (OWL.Thing, RDFS.Resource))
+        assert not (predicate in (RDFS.subClassOf, RDFS.subPropertyOf) and subject == obj)
+
+
+def test_inconsistency_is_a_clear_failure(project: Project) -> None:
+    kg = load_sources(project)
+    kg.ontology.add((KET.Racemate, OWL.disjointWith, KET.Enantiomer))
+    kg.content.add((R, RDF.type, KET.Racemate))
+    with pytest.raises(InconsistencyError, match="inconsistent under OWL-RL"):
+        reason(kg, load_rules(project.rule_files()))
+
+
+class NoEntailments:
+    """A stand-in engine: proves the reasoner is swappable behind the interface."""
+
+    name = "none"
+
+    def entailments(self, graph: Graph) -> Graph:
+        return Graph()
+
+
+def test_reasoner_is_pluggable_and_owlrl_is_the_default(project: Project) -> None:
+    kg = load_sources(project)
+    rules = load_rules(project.rule_files())
+    default = reason(kg, rules)
+    explicit = reason(kg, rules, reasoner=OwlrlReasoner())
+    assert set(default.inferred) == set(explicit.inferred)
+    assert len(reason(kg, rules, reasoner=NoEntailments()).inferred) < len(default.inferred)

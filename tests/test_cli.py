@@ -145,3 +145,18 @@ def test_console_script_runs_as_a_module() -> None:
     result = subprocess.run([sys.executable, "-m", "ketrdf", "--help"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0 and "Exit codes" in result.stdout
+
+
+def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ketrdf.queries.load_catalog", explode)
+    result = run(project, "query", "list")
+    assert result.exit_code == 4
+    assert result.stderr.strip() == (
+        "ketrdf: error: internal error: RuntimeError: boom (rerun with --debug)")
+    debug = CliRunner().invoke(main, ["--project", str(project.root), "--debug", "query", "list"])
+    assert isinstance(debug.exception, RuntimeError)

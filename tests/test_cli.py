@@ -57,7 +57,7 @@ def test_claim_breaking_a_shape_exits_1_with_a_report_in_words(project_copy: Pro
     (project_copy.content_dir / "new-claim.ttl").write_bytes(fixture.read_bytes())
     result = run(project_copy, "build")
     assert result.exit_code == 1
-    assert ("Violation: <http://example.org/ketrdf-test/c> (test comparison) ket:hasEvidence: "
+    assert ("Violation: <http://example.org/ketrdf-test/c> (a test claim) ket:hasEvidence: "
             "A claim needs at least one line of evidence") in result.stderr
     assert "SHACL validation failed: 1 violation(s)" in result.stderr
     after = snapshot(project_copy.build_dir)
@@ -66,7 +66,7 @@ def test_claim_breaking_a_shape_exits_1_with_a_report_in_words(project_copy: Pro
 
 
 def test_validate_checks_files_without_touching_the_build(project_copy: Project) -> None:
-    good = DATA / "shapes" / "valid" / "Claim.ttl"
+    good = DATA / "shapes" / "valid" / "comparison-by-direction.ttl"
     bad = DATA / "shapes" / "invalid" / "Claim-claimId--not-in-digest.ttl"
     ok = run(project_copy, "validate", str(good))
     assert ok.exit_code == 0 and "conforms" in ok.stdout

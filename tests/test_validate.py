@@ -1,4 +1,9 @@
-"""Stage 3, validate: every shape has an invalid fixture that triggers it and a valid one."""
+"""Stage 3, validate: every shape has an invalid fixture that triggers it and a valid one.
+
+Fixtures are validated, after reasoning, with the ontology and the project's
+non-claim content (compounds, entities, agents, references, the review's
+structure) as their context; each fixture brings its own claims and evidence.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ketrdf.build import reasoned_graph
-from ketrdf.graphs import KnowledgeGraph
+from ketrdf.graphs import KnowledgeGraph, merge
+from ketrdf.load import load_file
 from ketrdf.namespaces import SH
 from ketrdf.paths import Project
-from ketrdf.validate import ValidationReport, load_shapes
+from ketrdf.reason import reason
+from ketrdf.rules import load_rules
+from ketrdf.validate import ValidationReport, load_shapes, validate
 from tests.conftest import DATA
 
 SHAPES_NS = "https://w3id.org/ketrdf/shapes#"
@@ -24,18 +31,21 @@ NOT_CONSTRAINTS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.target
                    SH.order, SH.group, SH.deactivated, RDF.type, RDFS.label, RDFS.comment}
 
 
-def expected_shapes(fixture: Path) -> set[str]:
-    match = re.search(r"^# expect: (.+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE)
-    assert match, f"{fixture.name} has no '# expect:' line"
+def header_shapes(fixture: Path, key: str) -> set[str]:
+    match = re.search(rf"^# {key}: (.+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, f"{fixture.name} has no '# {key}:' line"
     return {name.replace("kets:", "") for name in match.group(1).split()}
+
+
+def named_shapes(shapes: Graph) -> set[URIRef]:
+    typed = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    return {s for s in typed if isinstance(s, URIRef) and str(s).startswith(SHAPES_NS)}
 
 
 def constraint_shapes(shapes: Graph) -> set[str]:
     """Named shapes that carry a constraint of their own (so can be a result's source)."""
-    typed = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
-    named = {s for s in typed if isinstance(s, URIRef) and str(s).startswith(SHAPES_NS)}
     return {
-        str(shape).removeprefix(SHAPES_NS) for shape in named
+        str(shape).removeprefix(SHAPES_NS) for shape in named_shapes(shapes)
         if any(p not in NOT_CONSTRAINTS for p in shapes.predicates(shape, None))
     }
 
@@ -49,48 +59,78 @@ def shapes(project: Project) -> Graph:
     return load_shapes(project.shape_files())
 
 
+@pytest.fixture(scope="module")
+def context(project: Project) -> tuple[Graph, Graph]:
+    """The ontology and the non-claim content: the context every fixture is checked in."""
+    base = [path for path in project.content_files() if not path.name.startswith("claims-")]
+    return load_file(project.ontology_file), merge(load_file(path) for path in base)
+
+
+def check(project: Project, context: tuple[Graph, Graph], shapes: Graph,
+          fixture: Path | None) -> tuple[KnowledgeGraph, ValidationReport]:
+    ontology, base = context
+    content = merge([base, load_file(fixture)] if fixture else [base])
+    kg = reason(KnowledgeGraph(ontology, content), load_rules(project.rule_files()))
+    return kg, validate(kg.union(), shapes)
+
+
+@pytest.fixture(scope="module")
+def context_kg(project: Project, context: tuple[Graph, Graph], shapes: Graph) -> KnowledgeGraph:
+    kg, report = check(project, context, shapes, None)
+    assert report.conforms, [r.describe() for r in report.results]
+    return kg
+
+
 def test_the_review_content_conforms(built: tuple[KnowledgeGraph, ValidationReport]) -> None:
     report = built[1]
     assert report.conforms, [r.describe() for r in report.results]
-    assert report.shapes_checked >= 25
+    assert report.shapes_checked >= 60
 
 
 def test_every_constraint_shape_has_an_invalid_fixture(shapes: Graph) -> None:
-    covered = set().union(*(expected_shapes(fixture) for fixture in INVALID))
+    covered = set().union(*(header_shapes(fixture, "expect") for fixture in INVALID))
     missing = constraint_shapes(shapes) - covered
     assert not missing, f"shapes with no invalid fixture: {sorted(missing)}"
     unknown = covered - constraint_shapes(shapes)
     assert not unknown, f"fixtures expect shapes that do not exist: {sorted(unknown)}"
 
 
-def test_every_target_class_has_a_valid_fixture(shapes: Graph) -> None:
-    targets = {str(cls).rsplit("#", 1)[-1] for cls in shapes.objects(None, SH.targetClass)}
-    assert targets <= {fixture.stem for fixture in VALID}
+def test_every_node_shape_has_a_valid_fixture(shapes: Graph) -> None:
+    node_shapes = {str(s).removeprefix(SHAPES_NS) for s in shapes.subjects(RDF.type, SH.NodeShape)
+                   if isinstance(s, URIRef)}
+    covered = set().union(*(header_shapes(fixture, "shapes") for fixture in VALID))
+    assert node_shapes <= covered, f"node shapes with no valid fixture: {sorted(node_shapes - covered)}"
 
 
 @pytest.mark.parametrize("fixture", INVALID, ids=[f.stem for f in INVALID])
-def test_invalid_fixture_triggers_exactly_its_shapes(project: Project, fixture: Path) -> None:
-    _kg, report = reasoned_graph(project, extra_content=[fixture])
+def test_invalid_fixture_triggers_exactly_its_shapes(
+    project: Project, context: tuple[Graph, Graph], shapes: Graph, fixture: Path
+) -> None:
+    _kg, report = check(project, context, shapes, fixture)
     assert not report.conforms
-    assert source_shapes(report) == expected_shapes(fixture), [r.describe() for r in report.results]
+    assert source_shapes(report) == header_shapes(fixture, "expect"), [r.describe() for r in report.results]
 
 
 @pytest.mark.parametrize("fixture", VALID, ids=[f.stem for f in VALID])
-def test_valid_fixture_conforms_and_adds_a_focus_node(
-    project: Project, reasoned: KnowledgeGraph, fixture: Path
+def test_valid_fixture_conforms_and_adds_a_focus_node_per_shape(
+    project: Project, context: tuple[Graph, Graph], shapes: Graph, context_kg: KnowledgeGraph,
+    fixture: Path,
 ) -> None:
-    kg, report = reasoned_graph(project, extra_content=[fixture])
+    kg, report = check(project, context, shapes, fixture)
     assert report.conforms, [r.describe() for r in report.results]
-    target = URIRef(f"https://w3id.org/ketrdf/ontology#{fixture.stem}")
-    before = set(reasoned.union().subjects(RDF.type, target))
-    assert set(kg.union().subjects(RDF.type, target)) - before
+    for name in header_shapes(fixture, "shapes"):
+        targets = list(shapes.objects(URIRef(SHAPES_NS + name), SH.targetClass))
+        assert targets, f"{name} has no target class"
+        new = {node for cls in targets for node in kg.union().subjects(RDF.type, cls)}
+        old = {node for cls in targets for node in context_kg.union().subjects(RDF.type, cls)}
+        assert new - old, f"{fixture.name} adds no focus node for {name}"
 
 
-def test_a_result_reads_as_words(project: Project) -> None:
+def test_a_result_reads_as_words(project: Project, context: tuple[Graph, Graph], shapes: Graph) -> None:
     fixture = DATA / "shapes" / "invalid" / "Claim-claimId--not-in-digest.ttl"
-    _kg, report = reasoned_graph(project, extra_content=[fixture])
+    _kg, report = check(project, context, shapes, fixture)
     (result,) = report.results
     line = result.describe()
-    assert line.startswith("Violation: <http://example.org/ketrdf-test/c> (test comparison)")
+    assert line.startswith("Violation: <http://example.org/ketrdf-test/c> (a test claim)")
     assert "ket:claimId" in line and "claim id of the review digest" in line
     assert '"ENAN9"' in line

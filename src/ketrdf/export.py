@@ -44,14 +44,16 @@ def _sorted_lines(data: bytes) -> bytes:
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     """TriG with the named graphs in a fixed order, each body as sorted Turtle."""
-    header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items()))
+    prefixes: set[str] = set()
     blocks = []
     graphs = kg.named_graphs()
     for name in names:
         turtle = graphs[name].serialize(format="turtle")
+        prefixes.update(line for line in turtle.splitlines() if line.startswith("@prefix"))
         body = [line for line in turtle.splitlines() if not line.startswith("@prefix")]
         text = "\n".join(body).strip("\n")  # not indented: literals may span lines
         blocks.append(f"<{name}> {{\n{text}\n}}\n")
+    header = "".join(f"{line}\n" for line in sorted(prefixes))
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
@@ -67,8 +69,9 @@ def _jsonld(graph: Graph) -> bytes:
 
 
 def _sort_values(node: object) -> object:
+    """Sort every JSON array but the ordered ones (``@list``)."""
     if isinstance(node, dict):
-        return {key: _sort_values(value) for key, value in node.items()}
+        return {key: value if key == "@list" else _sort_values(value) for key, value in node.items()}
     if isinstance(node, list):
         items = [_sort_values(item) for item in node]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ketrdf.build import reasoned_graph
+from ketrdf.build import Checked, check_graph
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
 from ketrdf.paths import Project
-from ketrdf.validate import ValidationReport
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -23,14 +22,14 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def built(project: Project) -> tuple[KnowledgeGraph, ValidationReport]:
-    """Load, reason and validate the real sources once per session."""
-    return reasoned_graph(project)
+def built(project: Project) -> Checked:
+    """Load, reason, validate and QC the real sources once per session."""
+    return check_graph(project)
 
 
 @pytest.fixture(scope="session")
-def reasoned(built: tuple[KnowledgeGraph, ValidationReport]) -> KnowledgeGraph:
-    return built[0]
+def reasoned(built: Checked) -> KnowledgeGraph:
+    return built.kg
 
 
 @pytest.fixture(scope="session")

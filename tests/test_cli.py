@@ -59,7 +59,8 @@ def test_claim_breaking_a_shape_exits_1_with_a_report_in_words(project_copy: Pro
     assert result.exit_code == 1
     assert ("Violation: <http://example.org/ketrdf-test/c> (a test claim) ket:hasEvidence: "
             "A claim needs at least one line of evidence") in result.stderr
-    assert "SHACL validation failed: 1 violation(s)" in result.stderr
+    assert "validation failed: 1 SHACL violation(s), 1 QC problem(s)" in result.stderr
+    assert "QC claim-without-reference-violation: <http://example.org/ketrdf-test/c>" in result.stderr
     after = snapshot(project_copy.build_dir)
     assert {k: v for k, v in after.items() if k != "validation-report.ttl"} == {
         k: v for k, v in before.items() if k != "validation-report.ttl"}

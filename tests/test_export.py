@@ -55,8 +55,8 @@ def test_two_builds_give_byte_identical_exports(project: Project, tmp_path: Path
     script = (
         "import sys; from pathlib import Path\n"
         "from ketrdf import Project, export, FORMATS\n"
-        "from ketrdf.build import reasoned_graph\n"
-        "kg, _ = reasoned_graph(Project(Path(sys.argv[1])))\n"
+        "from ketrdf.build import check_graph\n"
+        "kg = check_graph(Project(Path(sys.argv[1]))).kg\n"
         "for name, (_, _, suffix) in FORMATS.items():\n"
         "    export(kg, name, Path(sys.argv[2]) / (name + suffix))\n"
     )

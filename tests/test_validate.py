@@ -14,6 +14,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from ketrdf.build import Checked
 from ketrdf.graphs import KnowledgeGraph, merge
 from ketrdf.load import load_file
 from ketrdf.namespaces import SH
@@ -81,10 +82,10 @@ def context_kg(project: Project, context: tuple[Graph, Graph], shapes: Graph) ->
     return kg
 
 
-def test_the_review_content_conforms(built: tuple[KnowledgeGraph, ValidationReport]) -> None:
-    report = built[1]
-    assert report.conforms, [r.describe() for r in report.results]
-    assert report.shapes_checked >= 60
+def test_the_review_content_conforms_and_passes_qc(built: Checked) -> None:
+    assert built.report.conforms, [r.describe() for r in built.report.results]
+    assert built.report.shapes_checked >= 60
+    assert built.qc_problems == () and built.qc_checks == 5
 
 
 def test_every_constraint_shape_has_an_invalid_fixture(shapes: Graph) -> None:

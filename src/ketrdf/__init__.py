@@ -4,7 +4,7 @@ The pipeline runs one way: sources -> load -> reason -> validate -> query/export
 The command line (``ketrdf``) only wraps the functions listed in ``__all__``.
 """
 
-from ketrdf.build import BuildResult, build, obtain_graph
+from ketrdf.build import BuildResult, Checked, build, check_graph, obtain_graph
 from ketrdf.errors import (
     InconsistencyError,
     InputError,
@@ -26,6 +26,7 @@ __all__ = [
     "FORMATS",
     "GRAPH_SELECTIONS",
     "BuildResult",
+    "Checked",
     "InconsistencyError",
     "InputError",
     "KetError",
@@ -40,6 +41,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
+    "check_graph",
     "export",
     "load_catalog",
     "load_file",

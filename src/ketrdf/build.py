@@ -21,6 +21,7 @@ from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
 from ketrdf.paths import Project
+from ketrdf.qc import QcProblem, load_checks, run_checks
 from ketrdf.reason import Reasoner, reason
 from ketrdf.rules import load_rules
 from ketrdf.validate import ValidationReport, load_shapes, validate
@@ -38,12 +39,31 @@ ARTEFACTS = (
 
 
 @dataclass(frozen=True)
-class BuildResult:
-    """What a build produced."""
+class Checked:
+    """A reasoned graph with the outcome of SHACL validation and QC checks."""
 
     kg: KnowledgeGraph
     report: ValidationReport
+    qc_problems: tuple[QcProblem, ...]
+    qc_checks: int
+
+    @property
+    def passes(self) -> bool:
+        """No SHACL violation and no QC problem."""
+        return not self.report.violations() and not self.qc_problems
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    checked: Checked
     artefacts: tuple[Path, ...]
+
+    @property
+    def kg(self) -> KnowledgeGraph:
+        """The reasoned graph."""
+        return self.checked.kg
 
 
 def _quiet(_stage: str) -> None:
@@ -58,25 +78,29 @@ def fingerprint(project: Project) -> dict[str, str]:
     }
 
 
-def reasoned_graph(project: Project, extra_content: list[Path] | None = None,
-                   reasoner: Reasoner | None = None,
-                   progress: Progress = _quiet) -> tuple[KnowledgeGraph, ValidationReport]:
-    """Load, reason and validate in memory; writes nothing."""
+def check_graph(project: Project, extra_content: list[Path] | None = None,
+                reasoner: Reasoner | None = None, progress: Progress = _quiet) -> Checked:
+    """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing."""
     progress("loading sources")
     kg = load_sources(project, extra_content)
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
+    union = kg.union()
     progress("validating against SHACL shapes")
-    report = validate(kg.union(), load_shapes(project.shape_files()))
-    return kg, report
+    report = validate(union, load_shapes(project.shape_files()))
+    progress("running QC checks")
+    checks = load_checks(project.qc_dir)
+    return Checked(kg, report, tuple(run_checks(union, checks)), len(checks))
 
 
-def failure(report: ValidationReport) -> ValidationFailed:
-    """The error a non-conforming graph raises, with every result in words."""
-    violations = report.violations()
+def failure(checked: Checked) -> ValidationFailed:
+    """The error a failing graph raises, with every SHACL result and QC problem in words."""
+    violations = len(checked.report.violations())
+    problems = len(checked.qc_problems)
     return ValidationFailed(
-        f"SHACL validation failed: {len(violations)} violation(s)",
-        tuple(result.describe() for result in report.results),
+        f"validation failed: {violations} SHACL violation(s), {problems} QC problem(s)",
+        tuple(result.describe() for result in checked.report.results)
+        + tuple(problem.describe() for problem in checked.qc_problems),
     )
 
 
@@ -84,11 +108,13 @@ def build(project: Project, reasoner: Reasoner | None = None,
           progress: Progress = _quiet) -> BuildResult:
     """Run the pipeline and write the artefacts to ``build/``; fail on any violation."""
     sources = fingerprint(project)
-    kg, report = reasoned_graph(project, reasoner=reasoner, progress=progress)
+    checked = check_graph(project, reasoner=reasoner, progress=progress)
+    kg = checked.kg
     out = project.build_dir
-    atomic_write_bytes(out / REPORT_FILE, report.report_graph.serialize(format="turtle", encoding="utf-8"))
-    if report.violations():
-        raise failure(report)
+    atomic_write_bytes(out / REPORT_FILE,
+                       checked.report.report_graph.serialize(format="turtle", encoding="utf-8"))
+    if not checked.passes:
+        raise failure(checked)
     progress("writing artefacts")
     written = []
     for name, output_format, selection in ARTEFACTS:
@@ -102,7 +128,7 @@ def build(project: Project, reasoner: Reasoner | None = None,
     }
     atomic_write_bytes(out / MANIFEST_FILE,
                        (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    return BuildResult(kg=kg, report=report, artefacts=(*written, out / MANIFEST_FILE))
+    return BuildResult(checked=checked, artefacts=(*written, out / MANIFEST_FILE))
 
 
 def cached_graph(project: Project) -> KnowledgeGraph | None:
@@ -130,7 +156,7 @@ def obtain_graph(project: Project, progress: Progress = _quiet) -> KnowledgeGrap
     cached = cached_graph(project)
     if cached is not None:
         return cached
-    kg, report = reasoned_graph(project, progress=progress)
-    if report.violations():
-        raise failure(report)
-    return kg
+    checked = check_graph(project, progress=progress)
+    if not checked.passes:
+        raise failure(checked)
+    return checked.kg

@@ -140,8 +140,10 @@ def build(ctx: click.Context) -> None:
     click.echo(f"asserted triples: {len(kg.ontology) + len(kg.content)} "
                f"(ontology {len(kg.ontology)}, content {len(kg.content)})")
     click.echo(f"inferred triples: {len(kg.inferred)}")
-    click.echo(f"SHACL: {result.report.shapes_checked} shapes, conforms"
-               + (f" with {len(result.report.results)} warning(s)" if result.report.results else ""))
+    report = result.checked.report
+    click.echo(f"SHACL: {report.shapes_checked} shapes, conforms"
+               + (f" with {len(report.results)} warning(s)" if report.results else ""))
+    click.echo(f"QC: {result.checked.qc_checks} checks, no problems")
     for path in result.artefacts:
         click.echo(f"wrote {path.relative_to(project.root)}")
 
@@ -155,15 +157,16 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
     A file named like a content file replaces it for this check.
     """
-    from ketrdf.build import failure, reasoned_graph
+    from ketrdf.build import check_graph, failure
 
     with _progress(ctx.obj["quiet"]) as progress:
-        _kg, report = reasoned_graph(_project(ctx), extra_content=list(files), progress=progress)
-    if report.violations():
-        raise failure(report)
-    for result in report.results:
+        checked = check_graph(_project(ctx), extra_content=list(files), progress=progress)
+    if not checked.passes:
+        raise failure(checked)
+    for result in checked.report.results:
         click.echo(result.describe())
-    click.echo(f"conforms: {', '.join(str(f) for f in files)} ({report.shapes_checked} shapes)")
+    click.echo(f"conforms: {', '.join(str(f) for f in files)} "
+               f"({checked.report.shapes_checked} shapes, {checked.qc_checks} QC checks)")
 
 
 @main.group()

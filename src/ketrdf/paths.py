@@ -59,6 +59,11 @@ class Project:
         return self.root / "queries" / "rules"
 
     @property
+    def qc_dir(self) -> Path:
+        """QC queries that must return no rows."""
+        return self.root / "queries" / "qc"
+
+    @property
     def build_dir(self) -> Path:
         """Build artefacts (git-ignored)."""
         return self.root / "build"
@@ -79,6 +84,7 @@ class Project:
         """Every file whose content determines the build."""
         files = [self.ontology_file, *self.content_files(), *self.shape_files()]
         files += self.rule_files()
+        files += sorted(self.qc_dir.glob("*.rq"))
         if self.catalog_file.is_file():
             files.append(self.catalog_file)
         return files

@@ -255,6 +255,17 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
 
 
 @main.command()
+@output_option
+@click.pass_context
+def docs(ctx: click.Context, output: Path | None) -> None:
+    """Write the ontology documentation (Markdown) from ontology/ketrdf.ttl."""
+    from ketrdf.docs import render
+    from ketrdf.load import load_file
+
+    _write_output(render(load_file(_project(ctx).ontology_file)), output)
+
+
+@main.command()
 @click.option("--format", "output_format", required=True,
               type=click.Choice(["turtle", "ttl", "ntriples", "nt", "trig", "nquads", "nq",
                                  "jsonld", "json-ld"]),

@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help run build answers test pytest lint typecheck lock clean
+.PHONY: help run build answers docs test pytest lint typecheck lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ build: $(STAMP) ## load, reason, validate and write build/
 
 answers: $(STAMP) ## print every saved query that needs no parameter
 	$(BIN)/ketrdf query run --all
+
+docs: $(STAMP) ## regenerate docs/ontology.md from the ontology
+	$(BIN)/ketrdf docs -o docs/ontology.md
 
 test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
 

@@ -7,21 +7,28 @@ A header looks like::
     #+ tags: [comparison, table-2]
     #+ params:
     #+   lang: {type: language, default: en, description: label language}
+    #+   form: {type: iri, class: ket:ChemicalEntity, description: a form of ketamine}
 
 Each parameter ``p`` is the variable ``?p`` of the query. Values are bound
 as RDF terms through rdflib's ``initBindings``, never pasted into the text.
+An ``iri`` parameter with a ``class`` also accepts an English or Japanese
+label or alternative label of an instance of that class ("arketamine").
+
+A query may reuse another's text: ``base: ranking`` with ``defaults:
+{endpoint: kr:side-effect-burden}`` is the ``ranking`` query with new
+default values (grlc's ``defaults`` key).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
@@ -43,6 +50,7 @@ class Parameter:
     required: bool = False
     default: str | None = None
     description: str = ""
+    cls: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,8 @@ class SavedQuery:
     text: str
     tags: tuple[str, ...] = ()
     params: tuple[Parameter, ...] = field(default_factory=tuple)
+    base: str | None = None
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,12 +101,14 @@ def _parameters(raw: Any, path: Path) -> tuple[Parameter, ...]:
         if kind not in PARAM_TYPES:
             raise InputError(f"{path}: parameter {name!r} has unknown type {kind!r}")
         default = spec.get("default")
+        cls = spec.get("class")
         params.append(Parameter(
             name=str(name),
             type=kind,
             required=bool(spec.get("required", False)),
             default=None if default is None else str(default),
             description=str(spec.get("description", "")),
+            cls=None if cls is None else str(cls),
         ))
     return tuple(params)
 
@@ -117,12 +129,31 @@ def read_saved_query(path: Path) -> SavedQuery:
         text=text,
         tags=tuple(str(tag) for tag in tags),
         params=_parameters(header.get("params"), path),
+        base=None if header.get("base") is None else str(header["base"]),
+        defaults={str(k): str(v) for k, v in (header.get("defaults") or {}).items()},
     )
+
+
+def _with_base(query: SavedQuery, catalog: dict[str, SavedQuery]) -> SavedQuery:
+    """A query that names a ``base`` takes its text and parameters, with new defaults."""
+    if query.base is None:
+        return query
+    base = catalog.get(query.base)
+    if base is None or base.base is not None:
+        raise InputError(f"{query.path}: base {query.base!r} is not a saved query without a base")
+    unknown = set(query.defaults) - {param.name for param in base.params}
+    if unknown:
+        raise InputError(f"{query.path}: defaults for unknown parameters {sorted(unknown)}")
+    params = tuple(replace(param, default=query.defaults.get(param.name, param.default),
+                           required=param.required and param.name not in query.defaults)
+                   for param in base.params)
+    return replace(query, text=base.text, params=params)
 
 
 def load_catalog(queries_dir: Path) -> dict[str, SavedQuery]:
     """Every saved query directly in ``queries_dir`` (rules live in a subfolder), by name."""
-    return {path.stem: read_saved_query(path) for path in sorted(queries_dir.glob("*.rq"))}
+    raw = {path.stem: read_saved_query(path) for path in sorted(queries_dir.glob("*.rq"))}
+    return {name: _with_base(query, raw) for name, query in raw.items()}
 
 
 def find_query(catalog: dict[str, SavedQuery], name: str) -> SavedQuery:
@@ -146,9 +177,50 @@ def expand_iri(value: str) -> URIRef:
     return URIRef(text)
 
 
-def to_term(parameter: Parameter, value: str) -> Identifier:
+LOOKUP = """
+SELECT DISTINCT ?entity WHERE {
+  ?entity a ?class ; rdfs:label|skos:altLabel ?name .
+  FILTER (LCASE(STR(?name)) = LCASE(STR(?text)))
+}"""
+PREFIX_LOOKUP = """
+SELECT DISTINCT ?entity WHERE {
+  ?entity a ?class ; rdfs:label|skos:altLabel ?name .
+  FILTER (STRSTARTS(LCASE(STR(?name)), LCASE(STR(?text))))
+}"""
+CHOICES = """
+SELECT DISTINCT ?name WHERE {
+  ?entity a ?class ; rdfs:label ?name . FILTER (LANG(?name) = "en")
+} ORDER BY ?name"""
+
+
+def resolve_entity(graph: Graph, parameter: Parameter, value: str) -> URIRef:
+    """An instance of the parameter's class named by IRI, CURIE, label or the start of a label."""
+    cls = expand_iri(parameter.cls or "owl:Thing")
+    try:
+        iri = expand_iri(value)
+    except QueryError:
+        iri = None
+    if iri is not None and (iri, RDF.type, cls) in graph:
+        return iri
+    bindings: dict[str, Identifier] = {"text": Literal(value.strip()), "class": cls}
+    for lookup in (LOOKUP, PREFIX_LOOKUP):
+        rows = run_sparql(graph, lookup, bindings, origin="parameter lookup").rows
+        found = sorted({row[0] for row in rows if isinstance(row[0], URIRef)})
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            break
+    rows = run_sparql(graph, CHOICES, {"class": cls}, origin="parameter lookup").rows
+    choices = ", ".join(str(row[0]) for row in rows)
+    raise InputError(f"parameter {parameter.name!r}: {value!r} names no single {parameter.cls}; "
+                     f"choices: {choices}")
+
+
+def to_term(parameter: Parameter, value: str, graph: Graph | None = None) -> Identifier:
     """Turn a parameter value into the RDF term it stands for."""
     if parameter.type == "iri":
+        if parameter.cls and graph is not None:
+            return resolve_entity(graph, parameter, value)
         return expand_iri(value)
     if parameter.type == "integer":
         if not re.fullmatch(r"[+-]?\d+", value.strip()):
@@ -165,12 +237,16 @@ def to_term(parameter: Parameter, value: str) -> Identifier:
     return Literal(value)
 
 
-def bind_parameters(query: SavedQuery, values: dict[str, str]) -> dict[str, Identifier]:
-    """Check ``values`` against the query's parameters and return the bindings."""
+def bind_parameters(query: SavedQuery, values: dict[str, str],
+                    graph: Graph | None = None) -> dict[str, Identifier]:
+    """Check ``values`` against the query's parameters and return the bindings.
+
+    With ``graph``, an ``iri`` parameter with a class is resolved in it (labels allowed).
+    """
     known = {param.name: param for param in query.params}
     unknown = sorted(set(values) - set(known))
     listing = ", ".join(
-        f"{p.name} ({p.type}{', required' if p.required else ''})" for p in query.params
+        f"{p.name} ({p.cls or p.type}{', required' if p.required else ''})" for p in query.params
     ) or "none"
     if unknown:
         raise InputError(f"query {query.name!r} has no parameter {unknown[0]!r}; parameters: {listing}")
@@ -183,7 +259,7 @@ def bind_parameters(query: SavedQuery, values: dict[str, str]) -> dict[str, Iden
                     f"query {query.name!r} needs parameter {param.name!r}; parameters: {listing}"
                 )
             continue
-        bindings[param.name] = to_term(param, value)
+        bindings[param.name] = to_term(param, value, graph)
     return bindings
 
 
@@ -213,5 +289,5 @@ def run_sparql(graph: Graph, text: str, bindings: dict[str, Identifier] | None =
 
 def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None) -> QueryResult:
     """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
-    bindings = bind_parameters(query, values or {})
+    bindings = bind_parameters(query, values or {}, graph)
     return run_sparql(graph, query.text, bindings, origin=str(query.path))

@@ -90,11 +90,25 @@ def test_inconsistent_ontology_exits_3(project_copy: Project) -> None:
 def test_query_run_unknown_name_and_missing_parameter_exit_2(project: Project) -> None:
     unknown = run(project, "query", "run", "nope")
     assert unknown.exit_code == 2
-    assert "saved queries: antidepressant-ranking, evidence" in unknown.stderr
-    missing = run(project, "query", "run", "evidence")
-    assert missing.exit_code == 2 and "needs parameter 'claim'" in missing.stderr
+    assert "saved queries: adverse-effects-by-form, antidepressant-ranking, compare" in unknown.stderr
+    missing = run(project, "query", "run", "compare", "-p", "a=arketamine")
+    assert missing.exit_code == 2 and "needs parameter 'b'" in missing.stderr
+    unknown_value = run(project, "query", "run", "compare", "-p", "a=arketamine", "-p", "b=nothing",
+                        "-p", "endpoint=antidepressant")
+    assert unknown_value.exit_code == 2
+    assert "'nothing' names no single ket:ChemicalEntity; choices: (+)-MK-801" in unknown_value.stderr
     malformed = run(project, "query", "run", "evidence", "--param", "claim")
     assert malformed.exit_code == 2 and "NAME=VALUE" in malformed.stderr
+
+
+def test_compare_arketamine_and_esketamine_on_antidepressant_effect(project: Project) -> None:
+    # ENAN-9 and T2-antidepressant: (R) > (S), stated and inferred through (R,S).
+    result = run(project, "query", "run", "compare", "--param", "a=arketamine",
+                 "--param", "b=esketamine", "--param", "endpoint=antidepressant", "--format", "json")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["results"]["bindings"]
+    assert row["answer"]["value"] == "(R)-ketamine > (S)-ketamine on antidepressant effect"
+    assert row["basis"]["value"] == "stated and inferred"
 
 
 def test_query_run_prints_the_ranking_with_r_first(project: Project) -> None:
@@ -118,7 +132,7 @@ def test_query_run_with_a_parameter_and_output_file(project: Project, tmp_path: 
 def test_query_list_shows_questions_and_parameters(project: Project) -> None:
     result = run(project, "query", "list")
     assert "antidepressant-ranking:" in result.stdout
-    assert "--param claim=... (string, required)" in result.stdout
+    assert "--param a=... (ket:ChemicalEntity, required)" in result.stdout
 
 
 def test_sparql_text_file_and_syntax_error(project: Project, tmp_path: Path) -> None:

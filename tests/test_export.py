@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from ketrdf.export import FORMATS, export, serialize
 from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, KET, KR
+from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 from ketrdf.paths import Project
 
 R, S = KR["r-ketamine"], KR["s-ketamine"]
@@ -30,18 +30,18 @@ def test_asserted_and_inferred_are_exported_apart(reasoned: KnowledgeGraph) -> N
     inferred = parse(serialize(reasoned, "turtle", "inferred"), "turtle")
     edge = (R, KET.moreAntidepressantThan, S)
     assert edge in inferred and edge not in asserted
-    assert len(asserted) == len(reasoned.ontology) + len(reasoned.content)
+    assert len(asserted) == len(reasoned.ontology) + len(reasoned.content) + len(reasoned.queries)
     assert len(inferred) == len(reasoned.inferred)
     assert not set(asserted) & set(inferred)
 
 
 @pytest.mark.parametrize("quad_format", ["trig", "nquads"])
-def test_quad_formats_name_the_three_graphs(reasoned: KnowledgeGraph, quad_format: str) -> None:
+def test_quad_formats_name_the_four_graphs(reasoned: KnowledgeGraph, quad_format: str) -> None:
     dataset = Dataset()
     dataset.parse(data=serialize(reasoned, quad_format, "all"), format=quad_format)
     sizes = {graph.identifier: len(graph) for graph in dataset.graphs() if len(graph)}
     assert sizes == {GRAPH_ONTOLOGY: len(reasoned.ontology), GRAPH_CONTENT: len(reasoned.content),
-                     GRAPH_INFERRED: len(reasoned.inferred)}
+                     GRAPH_INFERRED: len(reasoned.inferred), GRAPH_QUERIES: len(reasoned.queries)}
 
 
 @pytest.mark.parametrize("name", sorted(TRIPLE_FORMATS))

@@ -35,14 +35,32 @@ def ranking_rows(graph: Graph, catalog: dict[str, SavedQuery], lang: str = "en")
     ]
 
 
-def test_every_saved_query_has_a_header_and_parses(
+CATALOGUE = {
+    "antidepressant-ranking",
+    "side-effect-ranking",
+    "nmda-affinity",
+    "adverse-effects-by-form",
+    "evidence",
+    "current-vs-ketamine",
+    "nmda-antagonists-without-efficacy",
+    "regulatory-status",
+    "timeline",
+    "studies-by-species",
+    "imaging-evidence",
+    "non-nmda-mechanisms",
+    "compare",
+}
+
+
+def test_every_saved_query_has_a_header_and_runs_on_its_example(
     catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    assert {"antidepressant-ranking", "evidence"} <= set(catalog)
+    assert set(catalog) >= CATALOGUE
     for saved in catalog.values():
-        assert saved.title and saved.question
-        values = {p.name: "ENAN-9" for p in saved.params if p.required}
-        run_saved_query(reasoned.union(), saved, values)
+        assert saved.title and saved.question, saved.name
+        required = {p.name for p in saved.params if p.required}
+        assert required <= set(saved.example), f"{saved.name}: its example lacks {required}"
+        assert run_saved_query(reasoned.union(), saved, saved.example).rows, saved.name
 
 
 def test_t2_antidepressant_ranking_r_first_s_last(
@@ -104,8 +122,10 @@ def test_unknown_query_lists_the_valid_names(catalog: dict[str, SavedQuery]) -> 
 def test_missing_and_unknown_parameters_list_the_parameters(
     catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    with pytest.raises(InputError, match=r"needs parameter 'claim'; parameters: claim \(string, required\)"):
-        run_saved_query(reasoned.union(), catalog["evidence"], {})
+    with pytest.raises(
+        InputError, match=r"needs parameter 'a'; parameters: a \(ket:ChemicalEntity, required\)"
+    ):
+        run_saved_query(reasoned.union(), catalog["compare"], {})
     with pytest.raises(InputError, match="has no parameter 'colour'"):
         run_saved_query(reasoned.union(), catalog["evidence"], {"claim": "ENAN-9", "colour": "red"})
 
@@ -114,16 +134,19 @@ INJECTIONS = [
     'ENAN-9") } UNION { ?s ?p ?o } #',
     "ENAN-9' . ?x ?y ?z . FILTER('",
     "}} DROP ALL",
-    "\"\"\"; \n SELECT * WHERE { ?s ?p ?o }",
+    '"""; \n SELECT * WHERE { ?s ?p ?o }',
 ]
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_parameter_values_are_bound_not_pasted(tmp_path: Path, value: str) -> None:
     echo = tmp_path / "echo.rq"
-    echo.write_text("#+ title: echo\n#+ question: echo the value\n#+ params:\n"
-                    "#+   text: {type: string, required: true}\n"
-                    "SELECT ?out WHERE { BIND (?text AS ?out) }\n", encoding="utf-8")
+    echo.write_text(
+        "#+ title: echo\n#+ question: echo the value\n#+ params:\n"
+        "#+   text: {type: string, required: true}\n"
+        "SELECT ?out WHERE { BIND (?text AS ?out) }\n",
+        encoding="utf-8",
+    )
     result = run_saved_query(Graph(), read_saved_query(echo), {"text": value})
     assert result.rows == ((Literal(value),),)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Dataset
 
+from ketrdf.catalogue import catalogue_graph
 from ketrdf.errors import InputError, ValidationFailed
 from ketrdf.export import serialize
 from ketrdf.files import atomic_write_bytes
@@ -22,6 +23,7 @@ from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
 from ketrdf.paths import Project
 from ketrdf.qc import QcProblem, load_checks, run_checks
+from ketrdf.queries import load_catalog
 from ketrdf.reason import Reasoner, reason
 from ketrdf.rules import load_rules
 from ketrdf.validate import ValidationReport, load_shapes, validate
@@ -82,7 +84,8 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
                 reasoner: Reasoner | None = None, progress: Progress = _quiet) -> Checked:
     """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing."""
     progress("loading sources")
-    kg = load_sources(project, extra_content)
+    kg = replace(load_sources(project, extra_content),
+                 queries=catalogue_graph(load_catalog(project.queries_dir)))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
     union = kg.union()

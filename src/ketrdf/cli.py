@@ -192,8 +192,11 @@ def query_list(ctx: click.Context) -> None:
         for param in saved.params:
             default = f", default {param.default}" if param.default is not None else ""
             required = ", required" if param.required else ""
-            click.echo(f"    --param {param.name}=... ({param.type}{required}{default}) "
+            click.echo(f"    --param {param.name}=... ({param.cls or param.type}{required}{default}) "
                        f"{param.description}")
+        if saved.example:
+            example = " ".join(f"-p {key}={value!r}" for key, value in saved.example.items())
+            click.echo(f"    example: ketrdf query run {saved.name} {example}")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 
 from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph, merge
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, PREFIXES
 
 # format name -> (rdflib serializer, holds named graphs, file suffix)
 FORMATS: dict[str, tuple[str, bool, str]] = {
@@ -25,9 +25,9 @@ FORMATS: dict[str, tuple[str, bool, str]] = {
     "nquads": ("nquads", True, ".nq"),
 }
 GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
-    "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT),
+    "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES),
     "inferred": (GRAPH_INFERRED,),
-    "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED),
+    "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED),
 }
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, URIRef
 
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, bind_prefixes
+from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, bind_prefixes
 
 
 def merge(graphs: Iterable[Graph]) -> Graph:
@@ -20,11 +20,16 @@ def merge(graphs: Iterable[Graph]) -> Graph:
 
 @dataclass
 class KnowledgeGraph:
-    """Asserted triples (ontology and content) kept apart from inferred ones."""
+    """Asserted triples (ontology and content) kept apart from inferred ones.
+
+    ``queries`` holds the saved-query catalogue as RDF; it is published with
+    the graph but takes no part in reasoning.
+    """
 
     ontology: Graph
     content: Graph
     inferred: Graph = field(default_factory=Graph)
+    queries: Graph = field(default_factory=Graph)
 
     def asserted(self) -> Graph:
         """Ontology and content together."""
@@ -32,7 +37,7 @@ class KnowledgeGraph:
 
     def union(self) -> Graph:
         """Every triple, asserted and inferred: what queries and shapes see."""
-        return merge((self.ontology, self.content, self.inferred))
+        return merge((self.ontology, self.content, self.inferred, self.queries))
 
     def named_graphs(self) -> dict[URIRef, Graph]:
         """The graphs by their names, in a fixed order."""
@@ -40,6 +45,7 @@ class KnowledgeGraph:
             GRAPH_ONTOLOGY: self.ontology,
             GRAPH_CONTENT: self.content,
             GRAPH_INFERRED: self.inferred,
+            GRAPH_QUERIES: self.queries,
         }
 
     def to_dataset(self, names: Iterable[URIRef] | None = None) -> Dataset:
@@ -56,9 +62,11 @@ class KnowledgeGraph:
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> KnowledgeGraph:
         """Rebuild the three graphs from a Dataset written by :meth:`to_dataset`."""
-        parts = {name: bind_prefixes(Graph()) for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED)}
+        names = (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_QUERIES)
+        parts = {name: bind_prefixes(Graph()) for name in names}
         for subject, predicate, obj, context in dataset.quads((None, None, None, None)):
             name = context.identifier if isinstance(context, Graph) else context
             if isinstance(name, URIRef) and name in parts:
                 parts[name].add((subject, predicate, obj))
-        return cls(parts[GRAPH_ONTOLOGY], parts[GRAPH_CONTENT], parts[GRAPH_INFERRED])
+        return cls(parts[GRAPH_ONTOLOGY], parts[GRAPH_CONTENT], parts[GRAPH_INFERRED],
+                   parts[GRAPH_QUERIES])

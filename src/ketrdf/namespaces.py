@@ -15,6 +15,8 @@ ONTOLOGY_IRI = URIRef(BASE + "ontology")
 GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
 GRAPH_CONTENT = URIRef(BASE + "graph/content")
 GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
+GRAPH_QUERIES = URIRef(BASE + "graph/queries")
+QUERY = Namespace(BASE + "query/")
 
 PREFIXES: dict[str, str] = {
     "ket": str(KET),
@@ -23,6 +25,9 @@ PREFIXES: dict[str, str] = {
     "evidence": BASE + "resource/evidence/",
     "ref": BASE + "resource/hashimoto-2020/ref/",
     "kets": BASE + "shapes#",
+    "query": BASE + "query/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "schema": "https://schema.org/",
     "bibo": str(BIBO),
     "prov": "http://www.w3.org/ns/prov#",
     "foaf": "http://xmlns.com/foaf/0.1/",

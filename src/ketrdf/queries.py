@@ -66,6 +66,7 @@ class SavedQuery:
     params: tuple[Parameter, ...] = field(default_factory=tuple)
     base: str | None = None
     defaults: dict[str, str] = field(default_factory=dict)
+    example: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def read_saved_query(path: Path) -> SavedQuery:
         params=_parameters(header.get("params"), path),
         base=None if header.get("base") is None else str(header["base"]),
         defaults={str(k): str(v) for k, v in (header.get("defaults") or {}).items()},
+        example={str(k): str(v) for k, v in (header.get("example") or {}).items()},
     )
 
 
@@ -182,6 +184,11 @@ SELECT DISTINCT ?entity WHERE {
   ?entity a ?class ; rdfs:label|skos:altLabel ?name .
   FILTER (LCASE(STR(?name)) = LCASE(STR(?text)))
 }"""
+LOCAL_NAME_LOOKUP = """
+SELECT DISTINCT ?entity WHERE {
+  ?entity a ?class .
+  FILTER (LCASE(REPLACE(STR(?entity), "^.*[/#]", "")) = LCASE(STR(?text)))
+}"""
 PREFIX_LOOKUP = """
 SELECT DISTINCT ?entity WHERE {
   ?entity a ?class ; rdfs:label|skos:altLabel ?name .
@@ -194,7 +201,7 @@ SELECT DISTINCT ?name WHERE {
 
 
 def resolve_entity(graph: Graph, parameter: Parameter, value: str) -> URIRef:
-    """An instance of the parameter's class named by IRI, CURIE, label or the start of a label."""
+    """An instance of the parameter's class named by IRI, CURIE, label, local name or label start."""
     cls = expand_iri(parameter.cls or "owl:Thing")
     try:
         iri = expand_iri(value)
@@ -203,7 +210,7 @@ def resolve_entity(graph: Graph, parameter: Parameter, value: str) -> URIRef:
     if iri is not None and (iri, RDF.type, cls) in graph:
         return iri
     bindings: dict[str, Identifier] = {"text": Literal(value.strip()), "class": cls}
-    for lookup in (LOOKUP, PREFIX_LOOKUP):
+    for lookup in (LOOKUP, LOCAL_NAME_LOOKUP, PREFIX_LOOKUP):
         rows = run_sparql(graph, lookup, bindings, origin="parameter lookup").rows
         found = sorted({row[0] for row in rows if isinstance(row[0], URIRef)})
         if len(found) == 1:

@@ -7,6 +7,7 @@ then filters trivial triples and fails on inconsistency.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
@@ -90,4 +91,4 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
     for triple in working:
         if triple not in asserted and not is_trivial(triple):
             inferred.add(triple)
-    return KnowledgeGraph(ontology=kg.ontology, content=kg.content, inferred=inferred)
+    return replace(kg, inferred=inferred)

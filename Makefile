@@ -24,7 +24,7 @@ run: build answers ## set up, build, reason, validate and print the answers of t
 build: $(STAMP) ## load, reason, validate and write build/
 	$(BIN)/ketrdf build
 
-answers: $(STAMP) ## print every saved query that needs no parameter
+answers: $(STAMP) ## print the answer of every saved query (with its example parameters)
 	$(BIN)/ketrdf query run --all
 
 docs: $(STAMP) ## regenerate docs/ontology.md from the ontology

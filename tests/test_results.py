@@ -42,3 +42,8 @@ def test_json_follows_the_sparql_results_format() -> None:
 def test_table_shows_curies_and_labels() -> None:
     table = render(QueryResult(("x",), ((URIRef("https://w3id.org/ketrdf/resource/r-ketamine"),),)), "table")
     assert "kr:r-ketamine" in table
+
+
+def test_table_keeps_square_brackets_in_values_and_title() -> None:
+    table = render(QueryResult(("x",), ((Literal("[bold]not markup[/bold]"),),)), "table", "[title]")
+    assert "[bold]not markup[/bold]" in table and "[title]" in table

@@ -216,7 +216,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter value (repeatable).")
 @click.option("--all", "run_all", is_flag=True,
-              help="Run every saved query that needs no parameter.")
+              help="Run every saved query, with the parameters of its example.")
 @format_option
 @output_option
 @click.pass_context
@@ -230,16 +230,16 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     catalog = load_catalog(_project(ctx).queries_dir)
     if run_all == bool(name):
         raise InputError("give a query NAME or --all (see 'ketrdf query list')")
-    chosen = (
-        [q for q in catalog.values() if not any(p.required for p in q.params)]
-        if run_all else [find_query(catalog, name or "")]
-    )
+    chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
     values = _parse_params(params)
     union = _graph(ctx).union()
     texts = []
     for saved in chosen:
-        result = run_saved_query(union, saved, values if not run_all else {})
-        heading = f"{saved.title}\n{saved.question}" if output_format == "table" else ""
+        result = run_saved_query(union, saved, saved.example if run_all else values)
+        shown = saved.example if run_all else values
+        arguments = "".join(f" -p {key}={value!r}" for key, value in shown.items())
+        heading = (f"{saved.title}  [ketrdf query run {saved.name}{arguments}]\n{saved.question}"
+                   if output_format == "table" else "")
         texts.append(render(result, output_format, heading))
     _write_output("\n".join(texts), output)
 

@@ -76,6 +76,7 @@ def to_json(result: QueryResult) -> str:
 def to_table(result: QueryResult, title: str = "") -> str:
     """A table for people: CURIEs for IRIs, plain text for literals."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     if result.boolean is not None:
@@ -83,18 +84,19 @@ def to_table(result: QueryResult, title: str = "") -> str:
     names = bind_prefixes(Graph()).namespace_manager
 
     def show(term: Node | None) -> str:
+        """The cell text, with rich's markup characters escaped."""
         if term is None:
             return ""
         if isinstance(term, URIRef):
             try:
-                return names.normalizeUri(term)
+                return escape(names.normalizeUri(term))
             except (ValueError, KeyError):
-                return str(term)
-        return str(term)
+                return escape(str(term))
+        return escape(str(term))
 
-    table = Table(title=title or None, show_lines=False, title_justify="left")
+    table = Table(title=escape(title) if title else None, show_lines=False, title_justify="left")
     for var in result.variables:
-        table.add_column(var, overflow="fold")
+        table.add_column(escape(var), overflow="fold")
     for row in result.rows:
         table.add_row(*(show(term) for term in row))
     buffer = io.StringIO()

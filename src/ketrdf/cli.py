@@ -146,6 +146,7 @@ def build(ctx: click.Context) -> None:
     click.echo(f"asserted triples: {len(kg.ontology) + len(kg.content)} "
                f"(ontology {len(kg.ontology)}, content {len(kg.content)})")
     click.echo(f"inferred triples: {len(kg.inferred)}")
+    click.echo(f"saved-query catalogue: {len(kg.queries)} triples")
     report = result.checked.report
     click.echo(f"SHACL: {report.shapes_checked} shapes, conforms"
                + (f" with {len(report.results)} warning(s)" if report.results else ""))

@@ -174,3 +174,17 @@ def test_adhoc_sparql_syntax_error_is_a_query_error() -> None:
 def test_adhoc_ask(reasoned: KnowledgeGraph) -> None:
     result = run_sparql(reasoned.union(), "ASK { kr:r-ketamine ket:moreAntidepressantThan kr:s-ketamine }")
     assert result.boolean is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } } }",
+        "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <http://example.org/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ],
+)
+def test_queries_that_would_fetch_from_the_web_are_refused(text: str) -> None:
+    with pytest.raises(QueryError, match="refused; ketrdf queries only the local graph"):
+        run_sparql(Graph(), text)

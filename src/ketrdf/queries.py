@@ -30,6 +30,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
@@ -270,13 +271,29 @@ def bind_parameters(query: SavedQuery, values: dict[str, str],
     return bindings
 
 
+def _refuse_remote_access(node: object, origin: str) -> None:
+    """Refuse SERVICE and FROM / FROM NAMED: rdflib would fetch them from the web."""
+    if isinstance(node, CompValue):
+        refused = {"ServiceGraphPattern": "SERVICE clauses", "DatasetClause": "FROM and FROM NAMED"}
+        if node.name in refused:
+            what = refused[node.name]
+            raise QueryError(f"{origin}: {what} are refused; ketrdf queries only the local graph")
+        for value in node.values():
+            _refuse_remote_access(value, origin)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _refuse_remote_access(item, origin)
+
+
 def prepare(text: str, origin: str) -> Query:
-    """Parse SPARQL text with ketrdf's prefixes predeclared."""
+    """Parse SPARQL text with ketrdf's prefixes predeclared; refuse anything that would fetch."""
     try:
-        return prepareQuery(text, initNs=PREFIXES)
+        query = prepareQuery(text, initNs=PREFIXES)
     except Exception as error:  # rdflib raises pyparsing and other errors
         message = " ".join(str(error).split())
         raise QueryError(f"{origin}: SPARQL syntax error: {message}") from None
+    _refuse_remote_access(query.algebra, origin)
+    return query
 
 
 def run_sparql(graph: Graph, text: str, bindings: dict[str, Identifier] | None = None,

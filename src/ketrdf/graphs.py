@@ -1,4 +1,4 @@
-"""The knowledge graph as three named graphs: ontology, content and inferred."""
+"""The knowledge graph as named graphs: ontology, content, inferred and the query catalogue."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from ketrdf.errors import OutputError
 from ketrdf.export import FORMATS, export, serialize
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
@@ -82,7 +83,7 @@ def test_failed_export_leaves_the_old_file_and_no_temporary(
         raise OSError("disk full")
 
     monkeypatch.setattr("os.fsync", broken_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"cannot write \(disk full\); any previous file is unchanged"):
         export(reasoned, "turtle", target)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]

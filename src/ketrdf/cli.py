@@ -108,6 +108,14 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def timeout_option(func: F) -> F:
+    """``--timeout``, defined once: stop a query that runs too long."""
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+        help="Stop a query after this many seconds (0: no limit).",
+    )(func)
+
+
 def output_option(func: F) -> F:
     """``-o/--output``, defined once: write to a file (atomically) instead of stdout."""
     return click.option(
@@ -220,9 +228,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Run every saved query, with the parameters of its example.")
 @format_option
 @output_option
+@timeout_option
 @click.pass_context
 def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run_all: bool,
-              output_format: str, output: Path | None) -> None:
+              output_format: str, output: Path | None, timeout: float) -> None:
     """Run the saved query NAME on the reasoned graph."""
     from ketrdf.errors import InputError
     from ketrdf.queries import find_query, load_catalog, run_saved_query
@@ -236,7 +245,7 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     union = _graph(ctx).union()
     texts = []
     for saved in chosen:
-        result = run_saved_query(union, saved, saved.example if run_all else values)
+        result = run_saved_query(union, saved, saved.example if run_all else values, timeout or None)
         shown = saved.example if run_all else values
         arguments = "".join(f" -p {key}={value!r}" for key, value in shown.items())
         heading = (f"{saved.title}  [ketrdf query run {saved.name}{arguments}]\n{saved.question}"
@@ -249,9 +258,10 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
 @click.argument("query_or_file")
 @format_option
 @output_option
+@timeout_option
 @click.pass_context
 def sparql(ctx: click.Context, query_or_file: str, output_format: str,
-           output: Path | None) -> None:
+           output: Path | None, timeout: float) -> None:
     """Run an ad-hoc SELECT or ASK query (text, or a .rq file) on the reasoned graph."""
     from ketrdf.queries import run_sparql
     from ketrdf.results import render
@@ -260,7 +270,7 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
     is_file = len(query_or_file) < 4096 and "\n" not in query_or_file and candidate.is_file()
     text = candidate.read_text(encoding="utf-8") if is_file else query_or_file
     origin = str(candidate) if is_file else "query"
-    result = run_sparql(_graph(ctx).union(), text, origin=origin)
+    result = run_sparql(_graph(ctx).union(), text, origin=origin, timeout=timeout or None)
     _write_output(render(result, output_format), output)
 
 

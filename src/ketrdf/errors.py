@@ -15,6 +15,12 @@ class InputError(KetError):
     exit_code = 2
 
 
+class OutputError(KetError):
+    """An output file or folder could not be written; nothing was half-written."""
+
+    exit_code = 2
+
+
 class QueryError(KetError):
     """A query could not be parsed, bound or run."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,28 @@ from ketrdf.paths import Project
 
 FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+DEFAULT_MAX_INPUT_MB = 32
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def max_input_bytes() -> int:
+    """The largest file ketrdf reads: ``KETRDF_MAX_INPUT_MB`` megabytes (default 32)."""
+    value = os.environ.get("KETRDF_MAX_INPUT_MB", str(DEFAULT_MAX_INPUT_MB))
+    try:
+        return int(float(value) * 1024 * 1024)
+    except ValueError:
+        raise InputError(f"KETRDF_MAX_INPUT_MB must be a number of megabytes, not {value!r}") from None
 
 
 def _read_text(path: Path) -> str:
+    limit = max_input_bytes()
     try:
+        if path.is_dir():
+            raise IsADirectoryError
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"{path}: {size} bytes is larger than the input limit of {limit} bytes "
+                             "(set KETRDF_MAX_INPUT_MB to raise it)")
         data = path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, expected an RDF file") from None
@@ -119,9 +139,22 @@ def load_file(path: Path) -> Graph:
             number, message = _first_bad_ntriples_line(text)
             raise InputError(f"{path}:{number}: N-Triples syntax error: {message}") from None
         raise InputError(f"{path}: syntax error: {error}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to parse (blank nodes or lists)") from None
     except (ValueError, SyntaxError) as error:
         raise InputError(f"{path}: cannot parse as {rdf_format}: {error}") from None
+    if not graph:
+        raise InputError(f"{path}: contains no triples")
+    _refuse_invalid_iris(graph, path)
     return _stable_blank_nodes(graph, path)
+
+
+def _refuse_invalid_iris(graph: Graph, path: Path) -> None:
+    """Refuse IRIs with spaces or forbidden characters: rdflib takes them, stores do not."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and IRI_FORBIDDEN.search(str(term)):
+                raise InputError(f"{path}: invalid IRI <{term}> (spaces or forbidden characters)")
 
 
 def read_catalog(catalog: Path) -> dict[URIRef, Path]:

@@ -22,6 +22,10 @@ default values (grlc's ``defaults`` key).
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -296,22 +300,45 @@ def prepare(text: str, origin: str) -> Query:
     return query
 
 
+@contextmanager
+def time_limit(seconds: float | None, origin: str) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (POSIX main thread only; elsewhere no limit)."""
+    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise QueryError(f"{origin}: query stopped after the time limit of {seconds} s (--timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds or 0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_sparql(graph: Graph, text: str, bindings: dict[str, Identifier] | None = None,
-               origin: str = "query") -> QueryResult:
-    """Run a SELECT or ASK query on ``graph``."""
+               origin: str = "query", timeout: float | None = None) -> QueryResult:
+    """Run a SELECT or ASK query on ``graph``, within ``timeout`` seconds if given."""
     query = prepare(text, origin)
     kind = query.algebra.name
     if kind not in ("SelectQuery", "AskQuery"):
         raise QueryError(f"{origin}: only SELECT and ASK queries are supported here, not {kind}")
-    result = graph.query(query, initBindings=bindings or {})
+    with time_limit(timeout, origin):
+        result = graph.query(query, initBindings=bindings or {})
+        rows = tuple(tuple(row) for row in result) if kind == "SelectQuery" else ()  # type: ignore[arg-type]
     if kind == "AskQuery":
         return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
     variables = tuple(str(var) for var in result.vars or ())
-    rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
     return QueryResult(variables=variables, rows=rows)
 
 
-def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None) -> QueryResult:
+def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
+                    timeout: float | None = None) -> QueryResult:
     """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
     bindings = bind_parameters(query, values or {}, graph)
-    return run_sparql(graph, query.text, bindings, origin=str(query.path))
+    return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)

@@ -29,16 +29,29 @@ from ketrdf.paths import Project
 FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 DEFAULT_MAX_INPUT_MB = 32
+DEFAULT_MAX_TRIPLES = 2_000_000
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _limit(variable: str, default: float, unit: str) -> float:
+    value = os.environ.get(variable, str(default))
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if number <= 0:
+        raise InputError(f"{variable} must be a positive number of {unit}, not {value!r}")
+    return number
 
 
 def max_input_bytes() -> int:
     """The largest file ketrdf reads: ``KETRDF_MAX_INPUT_MB`` megabytes (default 32)."""
-    value = os.environ.get("KETRDF_MAX_INPUT_MB", str(DEFAULT_MAX_INPUT_MB))
-    try:
-        return int(float(value) * 1024 * 1024)
-    except ValueError:
-        raise InputError(f"KETRDF_MAX_INPUT_MB must be a number of megabytes, not {value!r}") from None
+    return int(_limit("KETRDF_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB, "megabytes") * 1024 * 1024)
+
+
+def max_triples() -> int:
+    """The most triples one file may hold: ``KETRDF_MAX_TRIPLES`` (default 2,000,000)."""
+    return int(_limit("KETRDF_MAX_TRIPLES", DEFAULT_MAX_TRIPLES, "triples"))
 
 
 def _read_text(path: Path) -> str:
@@ -141,10 +154,20 @@ def load_file(path: Path) -> Graph:
         raise InputError(f"{path}: syntax error: {error}") from None
     except RecursionError:
         raise InputError(f"{path}: nested too deeply to parse (blank nodes or lists)") from None
+    except IndexError:
+        # rdflib's Turtle parser runs off the end of a truncated document.
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        raise InputError(f"{path}:{last}: {rdf_format} syntax error: unexpected end of file") from None
     except (ValueError, SyntaxError) as error:
         raise InputError(f"{path}: cannot parse as {rdf_format}: {error}") from None
+    except Exception as error:  # rdflib's parsers fail on some malformed input with assertions
+        detail = " ".join(str(error).split())[:200]
+        raise InputError(f"{path}: {rdf_format} syntax error: {detail or type(error).__name__}") from None
     if not graph:
         raise InputError(f"{path}: contains no triples")
+    if len(graph) > max_triples():
+        raise InputError(f"{path}: {len(graph)} triples is more than the limit of {max_triples()} "
+                         "(set KETRDF_MAX_TRIPLES to raise it)")
     _refuse_invalid_iris(graph, path)
     return _stable_blank_nodes(graph, path)
 

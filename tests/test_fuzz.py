@@ -1,0 +1,103 @@
+"""Property-based tests: mutated content never crashes the loader, and no parameter value is code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ketrdf.errors import InputError, QueryError
+from ketrdf.graphs import KnowledgeGraph
+from ketrdf.load import load_file
+from ketrdf.paths import Project
+from ketrdf.queries import SavedQuery, load_catalog, run_saved_query
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def valid_content(project: Project) -> bytes:
+    return (project.content_dir / "compounds.ttl").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def catalog(project: Project) -> dict[str, SavedQuery]:
+    return load_catalog(project.queries_dir)
+
+
+@st.composite
+def mutations(draw: st.DrawFn, original: bytes) -> bytes:
+    data = bytearray(original)
+    for _ in range(draw(st.integers(min_value=1, max_value=8))):
+        kind = draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
+        position = draw(st.integers(min_value=0, max_value=max(len(data) - 1, 0)))
+        if kind == "flip" and data:
+            data[position] = draw(st.integers(min_value=0, max_value=255))
+        elif kind == "insert":
+            data[position:position] = draw(st.binary(min_size=1, max_size=16))
+        elif kind == "delete":
+            del data[position : position + draw(st.integers(min_value=1, max_value=32))]
+        else:
+            del data[position:]
+    return bytes(data)
+
+
+def test_mutated_content_gives_a_graph_or_a_clear_error(
+    valid_content: bytes, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    tried = {"inputs": 0, "errors": 0}
+
+    @SETTINGS
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        mutated = data.draw(mutations(valid_content))
+        path = folder / "mutated.ttl"
+        path.write_bytes(mutated)
+        tried["inputs"] += 1
+        try:
+            load_file(path)
+        except InputError as error:
+            tried["errors"] += 1
+            assert str(error).startswith(str(path))
+
+    check()
+    assert tried["inputs"] >= 100
+
+
+@SETTINGS
+@given(value=st.text(max_size=200))
+def test_any_string_claim_id_is_inert(
+    value: str, catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    graph = reasoned.union()
+    before = len(graph)
+    result = run_saved_query(graph, catalog["evidence"], {"claim": value})
+    ids = {str(row[0]) for row in result.rows}
+    assert ids <= {value}
+    assert len(graph) == before
+
+
+@SETTINGS
+@given(value=st.text(max_size=200))
+def test_any_string_compound_resolves_or_is_refused(
+    value: str, catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+) -> None:
+    graph = reasoned.union()
+    before = len(graph)
+    try:
+        run_saved_query(
+            graph, catalog["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"}
+        )
+    except (InputError, QueryError) as error:
+        assert "parameter 'a'" in str(error) or "is not an absolute IRI" in str(error)
+    assert len(graph) == before
+
+
+def test_fuzz_inputs_are_real_files(tmp_path: Path) -> None:
+    # The loader reads from disk, so the fuzz test writes each mutation to a file.
+    path = tmp_path / "x.ttl"
+    path.write_bytes(b"<http://e/a> <http://e/p> <http://e/b> .")
+    assert len(load_file(path)) == 1

@@ -125,7 +125,7 @@ def build(project: Project, reasoner: Reasoner | None = None,
         written.append(out / name)
     manifest = {
         "sources": sources,
-        "reasoner": (reasoner.name if reasoner else "owlrl"),
+        "reasoner": (reasoner.name if reasoner else "rl"),
         "triples": {"ontology": len(kg.ontology), "content": len(kg.content),
                     "inferred": len(kg.inferred)},
     }
@@ -154,12 +154,13 @@ def cached_graph(project: Project) -> KnowledgeGraph | None:
     return KnowledgeGraph.from_dataset(dataset)
 
 
-def obtain_graph(project: Project, progress: Progress = _quiet) -> KnowledgeGraph:
+def obtain_graph(project: Project, progress: Progress = _quiet,
+                 reasoner: Reasoner | None = None) -> KnowledgeGraph:
     """The reasoned, validated graph: from the build cache, or built in memory."""
     cached = cached_graph(project)
     if cached is not None:
         return cached
-    checked = check_graph(project, progress=progress)
+    checked = check_graph(project, reasoner=reasoner, progress=progress)
     if not checked.passes:
         raise failure(checked)
     return checked.kg

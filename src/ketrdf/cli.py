@@ -19,6 +19,7 @@ import click
 if TYPE_CHECKING:
     from ketrdf.graphs import KnowledgeGraph
     from ketrdf.paths import Project
+    from ketrdf.reason import Reasoner
 
 EXIT_INTERNAL = 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,11 +85,17 @@ def _project(ctx: click.Context) -> Project:
     return Project(Path(root).resolve()) if root else Project.discover()
 
 
+def _reasoner(ctx: click.Context) -> Reasoner:
+    from ketrdf.reason import get_reasoner
+
+    return get_reasoner(ctx.obj["reasoner"])
+
+
 def _graph(ctx: click.Context) -> KnowledgeGraph:
     from ketrdf.build import obtain_graph
 
     with _progress(ctx.obj["quiet"]) as progress:
-        return obtain_graph(_project(ctx), progress)
+        return obtain_graph(_project(ctx), progress, _reasoner(ctx))
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -129,16 +136,18 @@ def output_option(func: F) -> F:
               help="The ketrdf source tree (default: found from the current folder).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,
+              help="OWL-RL engine: rl (fast) or owlrl (the reference); both give the same entailments.")
 @click.version_option(package_name="ketrdf")
 @click.pass_context
-def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool) -> None:
+def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reasoner: str) -> None:
     """Build, reason over, validate, query and export the ketrdf knowledge graph.
 
     Exit codes: 0 ok, 1 validation failed, 2 bad input or usage,
     3 inconsistent ontology, 4 internal error.
     """
     ctx.ensure_object(dict)
-    ctx.obj.update(project=project, quiet=quiet, debug=debug)
+    ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner)
 
 
 @main.command()
@@ -149,7 +158,7 @@ def build(ctx: click.Context) -> None:
 
     project = _project(ctx)
     with _progress(ctx.obj["quiet"]) as progress:
-        result = run_build(project, progress=progress)
+        result = run_build(project, reasoner=_reasoner(ctx), progress=progress)
     kg = result.kg
     click.echo(f"asserted triples: {len(kg.ontology) + len(kg.content)} "
                f"(ontology {len(kg.ontology)}, content {len(kg.content)})")
@@ -175,7 +184,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     from ketrdf.build import check_graph, failure
 
     with _progress(ctx.obj["quiet"]) as progress:
-        checked = check_graph(_project(ctx), extra_content=list(files), progress=progress)
+        checked = check_graph(_project(ctx), extra_content=list(files), reasoner=_reasoner(ctx),
+                              progress=progress)
     if not checked.passes:
         raise failure(checked)
     for result in checked.report.results:

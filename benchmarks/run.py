@@ -1,0 +1,142 @@
+"""Benchmark ketrdf's pipeline against the naive one, side by side, on growing graphs.
+
+Usage: python benchmarks/run.py [--sizes review,10k,100k] [--baseline-limit SECONDS]
+
+For each size (the review itself, or generated copies of its content under the
+same ontology) a fresh subprocess runs one pipeline and reports wall time per
+stage and its peak memory:
+
+- fast:  ketrdf's path: load, rules + rl engine, SHACL without inference, QC,
+         every saved query, N-Quads export;
+- naive: the baseline: the same load, rules + owlrl's full closure, then the
+         same validation, queries and export.
+
+The naive run is skipped for a size once it has exceeded --baseline-limit.
+Figures are medians of --repeat runs; the ratio column is naive / fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {"review": 1, "10k": 4, "100k": 35, "1m": 350}
+
+
+def run_once(engine: str, copies: int) -> dict[str, float]:
+    """Run the pipeline once in this process; return seconds per stage and peak MB."""
+    from ketrdf.export import serialize
+    from ketrdf.graphs import KnowledgeGraph
+    from ketrdf.load import load_file, load_sources
+    from ketrdf.paths import Project
+    from ketrdf.qc import load_checks, run_checks
+    from ketrdf.queries import bind_parameters, load_catalog, run_sparql
+    from ketrdf.reason import get_reasoner, reason
+    from ketrdf.rules import load_rules
+    from ketrdf.synthetic import scaled_content
+    from ketrdf.validate import load_shapes, validate
+
+    project = Project(ROOT)
+    times: dict[str, float] = {}
+    review = load_sources(project)
+    # Example parameters name things by label; in N copies a label names N things, so
+    # they are resolved once in the review itself (copy 0 keeps its IRIs).
+    review_union = reason(review, load_rules(project.rule_files()), get_reasoner("rl")).union()
+    catalog = load_catalog(project.queries_dir)
+    bindings = {name: bind_parameters(saved, saved.example, review_union) for name, saved in catalog.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "content.nt"
+        content = scaled_content(review.content, copies)
+        source.write_bytes(content.serialize(format="nt", encoding="utf-8"))
+        started = time.perf_counter()
+        ontology = load_file(project.ontology_file)
+        kg = KnowledgeGraph(ontology, load_file(source))
+        times["parse"] = time.perf_counter() - started
+
+        mark = time.perf_counter()
+        kg = reason(kg, load_rules(project.rule_files()), get_reasoner(engine))
+        times["reason"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        union = kg.union()
+        report = validate(union, load_shapes(project.shape_files()))
+        problems = run_checks(union, load_checks(project.qc_dir))
+        times["validate"] = time.perf_counter() - mark
+        if report.violations() or problems:
+            found = f"{report.violations()[:3]} {problems[:3]}"
+            raise SystemExit(f"the generated graph does not validate: {found}")
+
+        mark = time.perf_counter()
+        for name, saved in catalog.items():
+            run_sparql(union, saved.text, bindings[name], origin=name)
+        times["queries"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        serialize(kg, "nquads")
+        times["export"] = time.perf_counter() - mark
+        times["total"] = time.perf_counter() - started
+        times["triples"] = float(len(kg.ontology) + len(kg.content) + len(kg.inferred))
+    times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return times
+
+
+def measure(engine: str, copies: int, repeat: int, limit: float) -> dict[str, float] | None:
+    """Median figures of ``repeat`` subprocess runs, or None if a run passes ``limit`` seconds."""
+    runs = []
+    for _ in range(repeat):
+        try:
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", engine, str(copies)],
+                capture_output=True, text=True, timeout=limit, check=True, cwd=ROOT,
+            )
+        except subprocess.TimeoutExpired:
+            return None
+        except subprocess.CalledProcessError as error:
+            raise SystemExit(f"{engine} run failed:\n{error.stderr[-2000:]}") from None
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def main() -> None:
+    """Print the comparison table."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="review,10k,100k")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline-limit", type=float, default=300.0)
+    parser.add_argument("--limit", type=float, default=1800.0)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_once(args.child[0], int(args.child[1]))))
+        return
+    stages = ("parse", "reason", "validate", "queries", "export", "total")
+    header = " ".join(f"{stage:>9}" for stage in stages)
+    print(f"{'size':>8} {'triples':>9} {'path':>6} {header} {'peak MB':>8}")
+    baseline_alive = True
+    for size in args.sizes.split(","):
+        copies = SIZES[size]
+        fast = measure("rl", copies, args.repeat, args.limit)
+        naive = measure("owlrl", copies, args.repeat, args.baseline_limit) if baseline_alive else None
+        baseline_alive = naive is not None
+        for label, figures in (("fast", fast), ("naive", naive)):
+            if figures is None:
+                print(f"{size:>8} {'':>9} {label:>6}  did not finish within the limit (or skipped)")
+                continue
+            cells = " ".join(f"{figures[s]:9.2f}" for s in stages)
+            print(f"{size:>8} {int(figures['triples']):9d} {label:>6} {cells} {figures['peak_mb']:8.0f}")
+        if fast and naive:
+            ratios = " ".join(f"{naive[s] / fast[s]:9.1f}" if fast[s] else f"{'-':>9}" for s in stages)
+            print(f"{size:>8} {'':>9} {'ratio':>6} {ratios}")
+
+
+if __name__ == "__main__":
+    main()

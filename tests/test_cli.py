@@ -175,3 +175,21 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
         "ketrdf: error: internal error: RuntimeError: boom (rerun with --debug)")
     debug = CliRunner().invoke(main, ["--project", str(project.root), "--debug", "query", "list"])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Project) -> None:
+    from ketrdf.build import cached_graph, check_graph
+
+    assert cached_graph(project_copy) is None
+    assert run(project_copy, "build").exit_code == 0
+    cached = cached_graph(project_copy)
+    assert cached is not None
+    fresh = check_graph(project_copy).kg
+    for name, graph in cached.named_graphs().items():
+        assert set(graph) == set(fresh.named_graphs()[name]), name
+    # T2-antidepressant, answered from the cache.
+    result = run(project_copy, "query", "run", "antidepressant-ranking", "--format", "csv")
+    assert result.stdout.splitlines()[1].startswith("1,(R)-ketamine,2,")
+    with (project_copy.content_dir / "compounds.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\nkr:r-ketamine skos:altLabel \"R-ketamine\"@en .\n")
+    assert cached_graph(project_copy) is None

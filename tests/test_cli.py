@@ -179,6 +179,7 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
 
 def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Project) -> None:
     from ketrdf.build import cached_graph, check_graph
+    from ketrdf.export import serialize
 
     assert cached_graph(project_copy) is None
     assert run(project_copy, "build").exit_code == 0
@@ -187,6 +188,10 @@ def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Proje
     fresh = check_graph(project_copy).kg
     for name, graph in cached.named_graphs().items():
         assert set(graph) == set(fresh.named_graphs()[name]), name
+    # Exports from the cache are byte-identical to exports of a fresh build.
+    out = project_copy.root / "from-cache.trig"
+    assert run(project_copy, "export", "--format", "trig", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == serialize(fresh, "trig")
     # T2-antidepressant, answered from the cache.
     result = run(project_copy, "query", "run", "antidepressant-ranking", "--format", "csv")
     assert result.stdout.splitlines()[1].startswith("1,(R)-ketamine,2,")

@@ -30,6 +30,7 @@ from ketrdf.validate import ValidationReport, load_shapes, validate
 
 Progress = Callable[[str], None]
 DATASET_FILE = "ketrdf.nq"
+CACHE_FILE = "cache.nq"
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "validation-report.ttl"
 ARTEFACTS = (
@@ -123,6 +124,8 @@ def build(project: Project, reasoner: Reasoner | None = None,
     for name, output_format, selection in ARTEFACTS:
         atomic_write_bytes(out / name, serialize(kg, output_format, selection))
         written.append(out / name)
+    # The cache keeps blank-node labels (skolemized), so exports from it match a fresh build.
+    atomic_write_bytes(out / CACHE_FILE, serialize(kg.skolemized(), "nquads", "all"))
     manifest = {
         "sources": sources,
         "reasoner": (reasoner.name if reasoner else "rl"),
@@ -131,13 +134,13 @@ def build(project: Project, reasoner: Reasoner | None = None,
     }
     atomic_write_bytes(out / MANIFEST_FILE,
                        (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    return BuildResult(checked=checked, artefacts=(*written, out / MANIFEST_FILE))
+    return BuildResult(checked=checked, artefacts=(*written, out / CACHE_FILE, out / MANIFEST_FILE))
 
 
 def cached_graph(project: Project) -> KnowledgeGraph | None:
     """The reasoned graph of the last build, if its sources are unchanged."""
     manifest_path = project.build_dir / MANIFEST_FILE
-    dataset_path = project.build_dir / DATASET_FILE
+    dataset_path = project.build_dir / CACHE_FILE
     if not (manifest_path.is_file() and dataset_path.is_file()):
         return None
     try:
@@ -151,7 +154,7 @@ def cached_graph(project: Project) -> KnowledgeGraph | None:
         dataset.parse(dataset_path, format="nquads")
     except Exception as error:  # a damaged cache is rebuilt, never trusted
         raise InputError(f"{dataset_path}: damaged build cache ({error}); run 'ketrdf build'") from None
-    return KnowledgeGraph.from_dataset(dataset)
+    return KnowledgeGraph.from_dataset(dataset).deskolemized()
 
 
 def obtain_graph(project: Project, progress: Progress = _quiet,

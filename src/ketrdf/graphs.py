@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.term import Node
 
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, bind_prefixes
+from ketrdf.namespaces import (
+    BASE,
+    GRAPH_CONTENT,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_QUERIES,
+    bind_prefixes,
+)
+
+GENID = BASE + ".well-known/genid/"
 
 
 def merge(graphs: Iterable[Graph]) -> Graph:
@@ -58,6 +68,27 @@ class KnowledgeGraph:
                 for triple in graph:
                     target.add(triple)
         return dataset
+
+    def skolemized(self) -> KnowledgeGraph:
+        """A copy whose blank nodes are IRIs that keep their labels (see :meth:`deskolemized`)."""
+        return self._mapped(lambda term: URIRef(GENID + str(term)) if isinstance(term, BNode) else term)
+
+    def deskolemized(self) -> KnowledgeGraph:
+        """Undo :meth:`skolemized`: blank nodes come back with the same labels."""
+        return self._mapped(
+            lambda term: BNode(term[len(GENID):]) if isinstance(term, URIRef) and term.startswith(GENID)
+            else term)
+
+    def _mapped(self, change: Callable[[Node], Node]) -> KnowledgeGraph:
+        def mapped(graph: Graph) -> Graph:
+            if not any(change(term) is not term for triple in graph for term in triple):
+                return graph
+            result = bind_prefixes(Graph())
+            for triple in graph:
+                result.add(tuple(change(term) for term in triple))  # type: ignore[arg-type]
+            return result
+
+        return KnowledgeGraph(*(mapped(graph) for graph in self.named_graphs().values()))
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> KnowledgeGraph:

@@ -1,6 +1,7 @@
 """Benchmark ketrdf's pipeline against the naive one, side by side, on growing graphs.
 
 Usage: python benchmarks/run.py [--sizes review,10k,100k] [--baseline-limit SECONDS]
+       python benchmarks/run.py --shape-costs 10k
 
 For each size (the review itself, or generated copies of its content under the
 same ontology) a fresh subprocess runs one pipeline and reports wall time per
@@ -13,6 +14,8 @@ stage and its peak memory:
 
 The naive run is skipped for a size once it has exceeded --baseline-limit.
 Figures are medians of --repeat runs; the ratio column is naive / fast.
+--shape-costs SIZE times SHACL validation with each node shape alone (with its
+property shapes) on the reasoned graph of that size, costliest first.
 """
 
 from __future__ import annotations
@@ -88,6 +91,45 @@ def run_once(engine: str, copies: int) -> dict[str, float]:
     return times
 
 
+def shape_costs(copies: int) -> list[tuple[float, str]]:
+    """Seconds of validation per node shape, each run alone on the reasoned graph."""
+    from rdflib import BNode, Graph, URIRef
+    from rdflib.namespace import RDF
+
+    from ketrdf.graphs import KnowledgeGraph
+    from ketrdf.load import load_sources
+    from ketrdf.namespaces import SH
+    from ketrdf.paths import Project
+    from ketrdf.reason import get_reasoner, reason
+    from ketrdf.rules import load_rules
+    from ketrdf.synthetic import scaled_content
+    from ketrdf.validate import load_shapes, validate
+
+    project = Project(ROOT)
+    review = load_sources(project)
+    kg = KnowledgeGraph(review.ontology, scaled_content(review.content, copies))
+    union = reason(kg, load_rules(project.rule_files()), get_reasoner("rl")).union()
+    shapes = load_shapes(project.shape_files())
+
+    def closure(node: object, out: Graph) -> None:
+        for predicate, obj in shapes.predicate_objects(node):  # type: ignore[arg-type]
+            out.add((node, predicate, obj))  # type: ignore[arg-type]
+            nested = isinstance(obj, BNode) or (obj, RDF.type, SH.PropertyShape) in shapes
+            if nested or predicate == SH.prefixes:
+                closure(obj, out)
+
+    costs = []
+    for node_shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
+        if not isinstance(node_shape, URIRef):
+            continue
+        alone = Graph()
+        closure(node_shape, alone)
+        started = time.perf_counter()
+        validate(union, alone)
+        costs.append((time.perf_counter() - started, str(node_shape).rsplit("#", 1)[-1]))
+    return sorted(costs, reverse=True)
+
+
 def measure(engine: str, copies: int, repeat: int, limit: float) -> dict[str, float] | None:
     """Median figures of ``repeat`` subprocess runs, or None if a run passes ``limit`` seconds."""
     runs = []
@@ -114,7 +156,12 @@ def main() -> None:
     parser.add_argument("--baseline-limit", type=float, default=300.0)
     parser.add_argument("--limit", type=float, default=1800.0)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--shape-costs", choices=sorted(SIZES), default=None)
     args = parser.parse_args()
+    if args.shape_costs:
+        for seconds, name in shape_costs(SIZES[args.shape_costs]):
+            print(f"{seconds:8.2f} s  {name}")
+        return
     if args.child:
         print(json.dumps(run_once(args.child[0], int(args.child[1]))))
         return

@@ -33,14 +33,16 @@ def short(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
+def keyed(found: list[dict[str, str]], *columns: str) -> dict[tuple[str, ...], dict[str, str]]:
+    """Rows by the local names of the IRIs in ``columns``."""
+    return {tuple(short(row[column]) for column in columns): row for row in found}
+
+
 def test_t2_side_effects_ranking_with_much_greater(
     catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # T2-side-effects: (S) > (R,S) >> (R).
-    found = {
-        (short(r["superior"]), short(r["inferior"])): r
-        for r in rows(reasoned.union(), catalog["side-effect-ranking"])
-    }
+    found = keyed(rows(reasoned.union(), catalog["side-effect-ranking"]), "superior", "inferior")
     assert set(found) == {
         ("s-ketamine", "rs-ketamine"),
         ("rs-ketamine", "r-ketamine"),
@@ -70,10 +72,7 @@ def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(
 def test_enan_12_to_14_adverse_effects_by_form(
     catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = {
-        (short(r["effect"]), short(r["form"])): r
-        for r in rows(reasoned.union(), catalog["adverse-effects-by-form"])
-    }
+    found = keyed(rows(reasoned.union(), catalog["adverse-effects-by-form"]), "effect", "form")
     hyper_s, hyper_r = found[("hyperlocomotion", "s-ketamine")], found[("hyperlocomotion", "r-ketamine")]
     assert (hyper_s["outcome"], hyper_r["outcome"]) == ("produced", "not observed")
     assert hyper_s["claims"] == "ENAN-12" and set(hyper_s["references"].split(", ")) == {"2", "28", "29"}
@@ -172,10 +171,7 @@ def test_imaging_evidence_enan_15_nmda_3_nmda_4(
 
 
 def test_nmda_6_non_nmda_mechanisms(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    found = {
-        (r["claim_id"], short(r["mechanism"])): r
-        for r in rows(reasoned.union(), catalog["non-nmda-mechanisms"])
-    }
+    found = keyed(rows(reasoned.union(), catalog["non-nmda-mechanisms"]), "claim_id", "mechanism")
     assert found[("NMDA-6", "gut-microbiota-brain-axis")]["references"] == "30"
     assert found[("NMDA-6", "mtor-independent-signalling")]["references"] == "31"
     assert set(found[("NMDA-6", "metabolite-action")]["references"].split(", ")) == {"10", "33", "34"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,13 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ketrdf.errors import InputError
 from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import bind_prefixes
+from ketrdf.namespaces import IRI_FORBIDDEN, bind_prefixes
 from ketrdf.paths import Project
 
 FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 DEFAULT_MAX_INPUT_MB = 32
 DEFAULT_MAX_TRIPLES = 2_000_000
-IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _limit(variable: str, default: float, unit: str) -> float:

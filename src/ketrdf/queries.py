@@ -39,10 +39,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 from ketrdf.errors import InputError, QueryError
-from ketrdf.namespaces import PREFIXES
+from ketrdf.namespaces import IRI_FORBIDDEN, PREFIXES
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "language")
-IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 

@@ -32,8 +32,8 @@ docs: $(STAMP) ## regenerate docs/ontology.md from the ontology
 
 test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
 
-pytest: $(STAMP)
-	@$(BIN)/pytest; status=$$?; \
+pytest: $(STAMP) ## the tests, with an Oxigraph and a Virtuoso server started for them (scripts/store)
+	@scripts/with-stores $(BIN)/pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; fi; exit $$status
 
 lint: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from ketrdf.build import Checked, check_graph
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
 from ketrdf.paths import Project
+from tests.stores import Store, shared_store, start_store, stop_store
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -44,3 +46,29 @@ def project_copy(tmp_path: Path) -> Project:
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The Oxigraph server `make test` started, or one of our own (fails, never skips)."""
+    store, owned = shared_store("oxigraph", tmp_path_factory.mktemp("stores"))
+    yield store
+    if owned:
+        stop_store(store)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The Virtuoso server `make test` started, or one of our own (fails, never skips)."""
+    store, owned = shared_store("virtuoso", tmp_path_factory.mktemp("stores"))
+    yield store
+    if owned:
+        stop_store(store)
+
+
+@pytest.fixture
+def private_oxigraph(tmp_path: Path) -> Iterator[Store]:
+    """An Oxigraph server for one test alone (it may be killed)."""
+    store = start_store("oxigraph", tmp_path / "oxigraph")
+    yield store
+    stop_store(store)

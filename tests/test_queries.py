@@ -188,3 +188,29 @@ def test_adhoc_ask(reasoned: KnowledgeGraph) -> None:
 def test_queries_that_would_fetch_from_the_web_are_refused(text: str) -> None:
     with pytest.raises(QueryError, match="refused; ketrdf queries only the local graph"):
         run_sparql(Graph(), text)
+
+
+def test_values_binding_for_endpoints_gives_the_same_answers(project: Project,
+                                                             reasoned: KnowledgeGraph) -> None:
+    """The text sent to a remote endpoint (VALUES instead of initBindings) answers the same here."""
+    from ketrdf.queries import bind_parameters, with_values
+
+    union = reasoned.union()
+    for saved in load_catalog(project.queries_dir).values():
+        bindings = bind_parameters(saved, saved.example, union)
+        inline = run_sparql(union, with_values(saved.text, bindings, saved.name))
+        local = run_saved_query(union, saved, saved.example)
+        # GROUP_CONCAT order is open in SPARQL: compare each row's text with its lists sorted.
+        def canon(rows: tuple[tuple[object, ...], ...]) -> list[list[str]]:
+            return sorted([sorted(str(term).split(", ")) for term in row] for row in rows)
+        assert canon(inline.rows) == canon(local.rows), saved.name
+        assert bindings and "VALUES (" in with_values(saved.text, bindings, saved.name)
+
+
+@pytest.mark.parametrize("hostile", ['en") } } DROP ALL #', "x' . ?s ?p ?o", '"""', "\\\\u0022"])
+def test_values_binding_keeps_hostile_text_inert(hostile: str) -> None:
+    from ketrdf.queries import with_values
+
+    text = with_values("SELECT ?x WHERE { BIND (?v AS ?x) }", {"v": Literal(hostile)})
+    graph = Graph()
+    assert run_sparql(graph, text).rows == ((Literal(hostile),),)

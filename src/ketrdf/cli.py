@@ -1,7 +1,8 @@
 """The ``ketrdf`` command line: a thin wrapper over the Python API.
 
 Exit codes: 0 ok, 1 SHACL validation failed, 2 bad input or usage,
-3 inconsistent ontology, 4 internal error (a bug: rerun with --debug).
+3 inconsistent ontology, 4 internal error (a bug: rerun with --debug),
+5 a remote store failed (unreachable, refused credentials, timeout, rejected data).
 Work is imported inside commands so that ``--help`` stays fast.
 """
 
@@ -131,6 +132,38 @@ def output_option(func: F) -> F:
     )(func)
 
 
+def store_options(func: F) -> F:
+    """Options to reach a remote store, defined once (credentials only from env or netrc)."""
+    options = [
+        click.option("--auth", type=click.Choice(["none", "basic", "digest"]), default=None,
+                     help="HTTP authentication (default: basic when credentials are found, else none). "
+                          "Credentials: KETRDF_STORE_USER/KETRDF_STORE_PASSWORD or a netrc file."),
+        click.option("--netrc", "netrc_file", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None,
+                     help="A netrc file with the store's credentials (default: $NETRC, ~/.netrc)."),
+        click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
+                     help="Retries of a refused connection or an HTTP 502/503/504."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: float, retries: int,
+              update: str | None = None, gsp: str | None = None,
+              default_graphs: tuple[str, ...] = ()) -> Any:
+    from ketrdf.remote import Endpoint, check_url, find_credentials
+
+    check_url(url, "--endpoint")
+    for value, option in ((update, "--update-endpoint"), (gsp, "--gsp-endpoint")):
+        if value:
+            check_url(value, option)
+    credentials = find_credentials(update or gsp or url, netrc_file)
+    method = auth or ("basic" if credentials else "none")
+    return Endpoint(query=url, update=update, gsp=gsp, auth=method, credentials=credentials,
+                    timeout=timeout or 3600.0, retries=retries, default_graphs=default_graphs)
+
+
 @click.group(cls=KetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
               help="The ketrdf source tree (default: found from the current folder).")
@@ -144,7 +177,7 @@ def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reas
     """Build, reason over, validate, query and export the ketrdf knowledge graph.
 
     Exit codes: 0 ok, 1 validation failed, 2 bad input or usage,
-    3 inconsistent ontology, 4 internal error.
+    3 inconsistent ontology, 4 internal error, 5 remote store failed.
     """
     ctx.ensure_object(dict)
     ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner)
@@ -239,12 +272,22 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @format_option
 @output_option
 @timeout_option
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Run on this SPARQL endpoint instead of the local graph (labels in parameters "
+                   "are resolved in the local build).")
+@click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: a graph to query (repeatable; default: ketrdf's four named graphs).")
+@store_options
 @click.pass_context
 def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run_all: bool,
-              output_format: str, output: Path | None, timeout: float) -> None:
-    """Run the saved query NAME on the reasoned graph."""
+              output_format: str, output: Path | None, timeout: float, endpoint: str | None,
+              default_graphs: tuple[str, ...], auth: str | None, netrc_file: Path | None,
+              retries: int) -> None:
+    """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
     from ketrdf.errors import InputError
-    from ketrdf.queries import find_query, load_catalog, run_saved_query
+    from ketrdf.export import GRAPH_SELECTIONS
+    from ketrdf.queries import bind_parameters, find_query, load_catalog, run_saved_query, with_values
+    from ketrdf.remote import select
     from ketrdf.results import render
 
     catalog = load_catalog(_project(ctx).queries_dir)
@@ -253,10 +296,19 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
     values = _parse_params(params)
     union = _graph(ctx).union()
+    remote = None
+    if endpoint:
+        graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])
+        remote = _endpoint(endpoint, auth, netrc_file, timeout, retries, default_graphs=graphs)
     texts = []
     for saved in chosen:
-        result = run_saved_query(union, saved, saved.example if run_all else values, timeout or None)
-        shown = saved.example if run_all else values
+        chosen_values = saved.example if run_all else values
+        if remote is None:
+            result = run_saved_query(union, saved, chosen_values, timeout or None)
+        else:
+            bindings = bind_parameters(saved, chosen_values, union)
+            result = select(remote, with_values(saved.text, bindings, str(saved.path)))
+        shown = chosen_values
         arguments = "".join(f" -p {key}={value!r}" for key, value in shown.items())
         heading = (f"{saved.title}  [ketrdf query run {saved.name}{arguments}]\n{saved.question}"
                    if output_format == "table" else "")
@@ -315,3 +367,56 @@ def export(ctx: click.Context, output_format: str, selection: str, output: Path 
         return
     size = write_export(kg, output_format, output, selection)
     click.echo(f"wrote {output} ({size} bytes)", err=True)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's SPARQL query endpoint (used to check triple counts).")
+@click.option("--update-endpoint", default=None, metavar="URL",
+              help="The SPARQL Update endpoint (default: --endpoint).")
+@click.option("--gsp-endpoint", default=None, metavar="URL",
+              help="A Graph Store Protocol endpoint: upload batches by HTTP POST instead of INSERT DATA.")
+@click.option("--graph", default=None, metavar="IRI",
+              help="Put every selected triple into this one graph (default: ketrdf's named graphs).")
+@click.option("--what", type=click.Choice(["asserted", "inferred", "all"]), default="all",
+              show_default=True, help="Which triples to push.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Triples per request (default: 10000 by Graph Store, 1000 by SPARQL Update, "
+                   "which some stores compile into memory).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for each request (0: an hour).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; contact no store.")
+@store_options
+@click.pass_context
+def push(ctx: click.Context, endpoint: str, update_endpoint: str | None, gsp_endpoint: str | None,
+         graph: str | None, what: str, batch_size: int | None, timeout: float, dry_run: bool,
+         auth: str | None, netrc_file: Path | None, retries: int) -> None:
+    """Load the build into a SPARQL 1.1 store, replacing each target graph in one step."""
+    from ketrdf.push import describe, plan
+    from ketrdf.push import push as run_push
+
+    target = _endpoint(endpoint, auth, netrc_file, timeout, retries, update_endpoint, gsp_endpoint)
+    uploads = plan(_graph(ctx), what, graph, batch_size or (10_000 if gsp_endpoint else 1_000))
+    if dry_run:
+        for line in describe(uploads, target):
+            click.echo(line)
+        return
+    with _progress(ctx.obj["quiet"]) as progress:
+        run_push(target, uploads, progress)
+    for upload in uploads:
+        click.echo(f"pushed <{upload.target}>: {upload.triples} triples in {len(upload.batches)} batch(es)")
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True,
+              help="The port on 127.0.0.1.")
+@click.pass_context
+def serve(ctx: click.Context, port: int) -> None:
+    """Serve the reasoned graph as a read-only SPARQL endpoint on 127.0.0.1 (Ctrl-C stops it)."""
+    from ketrdf.serve import serve as run_server
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint: {url} (default graph: the union of ketrdf's graphs); "
+                   "Ctrl-C stops it", err=True)
+
+    ctx.exit(run_server(_graph(ctx), port, ready))

@@ -41,3 +41,9 @@ class InconsistencyError(KetError):
     """The OWL-RL closure found the ontology and data inconsistent."""
 
     exit_code = 3
+
+
+class StoreError(KetError):
+    """A remote store failed or refused: unreachable, wrong credentials, timeout, rejected data."""
+
+    exit_code = 5

@@ -68,10 +68,20 @@ def _jsonld(graph: Graph) -> bytes:
             + "\n").encode("utf-8")
 
 
+def _type_names(value: object) -> object:
+    """``@type`` values as strings: rdflib writes a blank-node type as ``{"@id": ...}``, invalid JSON-LD."""
+    if isinstance(value, list):
+        return [_type_names(item) for item in value]
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return value["@id"]
+    return value
+
+
 def _sort_values(node: object) -> object:
-    """Sort every JSON array but the ordered ones (``@list``)."""
+    """Sort every JSON array but the ordered ones (``@list``); ``@type`` values as strings."""
     if isinstance(node, dict):
-        return {key: value if key == "@list" else _sort_values(value) for key, value in node.items()}
+        return {key: value if key == "@list" else _sort_values(
+                    _type_names(value) if key == "@type" else value) for key, value in node.items()}
     if isinstance(node, list):
         items = [_sort_values(item) for item in node]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))

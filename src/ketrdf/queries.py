@@ -11,6 +11,9 @@ A header looks like::
 
 Each parameter ``p`` is the variable ``?p`` of the query. Values are bound
 as RDF terms through rdflib's ``initBindings``, never pasted into the text.
+For a remote endpoint, which has no binding protocol, :func:`with_values`
+adds them as SPARQL ``VALUES`` data (terms in N-Triples syntax) at the top
+of every ``WHERE`` group, the same scope ``initBindings`` has.
 An ``iri`` parameter with a ``class`` also accepts an English or Japanese
 label or alternative label of an instance of that class ("arketamine").
 
@@ -341,3 +344,61 @@ def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | No
     """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
     bindings = bind_parameters(query, values or {}, graph)
     return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)
+
+
+_TOKENS = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<where>(?<![\w:?$])WHERE(?![\w:-]))
+      | (?P<brace>\{)
+      | (?P<other>[^\#"'<{Ww]+|.)""",
+    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+)
+
+
+def _n3(term: Identifier) -> str:
+    """A term in SPARQL syntax. SPARQL reads ``\\u`` escapes before anything else, so an
+    escaped backslash is written as two ``\\u005C`` (else ``\\\\u0022`` would turn into a quote)."""
+    if isinstance(term, URIRef) and IRI_FORBIDDEN.search(str(term)):
+        raise QueryError(f"not a valid IRI: {str(term)!r}")
+    text = term.n3()
+    return text.replace("\\\\", "\\u005C\\u005C") if isinstance(term, Literal) else text
+
+
+def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query") -> str:
+    """The query text, prefixes declared, ``bindings`` as ``VALUES`` opening each ``WHERE`` group.
+
+    A ``WHERE`` group that is only a sub-select gets the block inside the sub-select's own
+    ``WHERE``. Strings, IRIs and comments are skipped; the result is parsed again before use.
+    """
+    prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    if not bindings:
+        return prefixes + text
+    names = sorted(bindings)
+    block = (" VALUES (" + " ".join(f"?{name}" for name in names) + ") { ("
+             + " ".join(_n3(bindings[name]) for name in names) + ") } ")
+    pieces: list[str] = []
+    after_where = pending = False
+    inserted = 0
+    for match in _TOKENS.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        significant = kind != "comment" and (kind != "other" or bool(token.strip()))
+        if pending and significant:
+            pending = False
+            if not (kind == "other" and token.lstrip().upper().startswith("SELECT")):
+                pieces.append(block)
+                inserted += 1
+        pieces.append(token)
+        if kind == "where":
+            after_where = True
+        elif kind == "brace" and after_where:
+            pending, after_where = True, False
+        elif significant:
+            after_where = False
+    if not inserted:
+        raise QueryError(f"{origin}: parameters need an explicit WHERE clause to be sent to an endpoint")
+    result = prefixes + "".join(pieces)
+    prepare(result, origin)
+    return result

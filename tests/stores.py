@@ -1,0 +1,172 @@
+"""Real triple stores for the tests, started by scripts/store, and a fault-injecting HTTP proxy."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STORE_SCRIPT = ROOT / "scripts" / "store"
+
+
+@dataclass(frozen=True)
+class Store:
+    """A running store, as scripts/store describes it in DIR/env."""
+
+    kind: str
+    folder: Path
+    pid: int
+    url: str
+    query: str
+    update: str
+    gsp: str
+    user: str
+    password: str
+    auth: str
+
+    def env(self) -> dict[str, str]:
+        """Environment for a ketrdf subprocess: the credentials, never on the command line."""
+        values = dict(os.environ)
+        if self.user:
+            values.update(KETRDF_STORE_USER=self.user, KETRDF_STORE_PASSWORD=self.password)
+        return values
+
+    def push_args(self, gsp: bool = False) -> list[str]:
+        """The ``ketrdf push`` options that reach this store."""
+        args = ["--endpoint", self.query, "--update-endpoint", self.update, "--auth", self.auth]
+        return [*args, "--gsp-endpoint", self.gsp] if gsp else args
+
+
+def read_store(folder: Path) -> Store:
+    """The store described by ``folder/env``."""
+    values = dict(line.split("=", 1) for line in (folder / "env").read_text().splitlines() if "=" in line)
+    return Store(kind=values["KIND"], folder=folder, pid=int(values["PID"]), url=values["URL"],
+                 query=values["QUERY"], update=values["UPDATE"], gsp=values["GSP"],
+                 user=values["USER"], password=values["PASSWORD"], auth=values["AUTH"])
+
+
+def start_store(kind: str, folder: Path) -> Store:
+    """Start a store with scripts/store; fail (never skip) with the script's reason."""
+    done = subprocess.run([str(STORE_SCRIPT), "start", kind, str(folder)], capture_output=True,
+                          text=True, check=False, timeout=180)
+    if done.returncode != 0:
+        pytest.fail(f"could not start {kind}: {done.stderr.strip()}", pytrace=False)
+    return read_store(folder)
+
+
+def stop_store(store: Store) -> None:
+    """Stop a store started by :func:`start_store`."""
+    subprocess.run([str(STORE_SCRIPT), "stop", str(store.folder)], check=False, timeout=60)
+
+
+def shared_store(kind: str, scratch: Path) -> tuple[Store, bool]:
+    """The store `make test` started (scripts/with-stores), or a new one; True if we own it."""
+    shared = os.environ.get("KETRDF_TEST_STORES")
+    if shared:
+        folder = Path(shared) / kind
+        if not (folder / "env").is_file():
+            pytest.fail(f"{kind} was not started by scripts/with-stores ({folder}/env missing)",
+                        pytrace=False)
+        return read_store(folder), False
+    return start_store(kind, scratch / kind), True
+
+
+Action = Callable[[], None]
+
+
+class FaultProxy:
+    """An HTTP proxy in front of a store that misbehaves on the N-th request whose body matches.
+
+    ``fault`` is one of: ``"error"`` (answer 500), ``"reset"`` (close the connection without an
+    answer), ``"hang"`` (answer nothing for ``hang_seconds``), or a callable run before a reset
+    (e.g. killing the server).
+    """
+
+    def __init__(self, target: str, match: bytes, nth: int, fault: str | Action,
+                 hang_seconds: float = 30.0) -> None:
+        parts = urlsplit(target)
+        self.target_host, self.target_port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.match, self.nth, self.fault, self.hang_seconds = match, nth, fault, hang_seconds
+        self.matched = 0
+        self.faults = 0
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                proxy.handle(self, b"")
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                proxy.handle(self, self.rfile.read(length))
+
+            do_PUT = do_POST
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, store_url: str) -> str:
+        """The proxied form of a URL of the store."""
+        parts = urlsplit(store_url)
+        return parts._replace(netloc=f"127.0.0.1:{self.port}").geturl()
+
+    def handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        with self.lock:
+            hit = self.match in body
+            if hit:
+                self.matched += 1
+            faulty = hit and self.matched == self.nth
+            if faulty:
+                self.faults += 1
+        if faulty:
+            if self.fault == "error":
+                handler.send_error(500, "injected fault")
+                return
+            if self.fault == "hang":
+                time.sleep(self.hang_seconds)
+            elif callable(self.fault):
+                self.fault()
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            handler.close_connection = True
+            return
+        connection = http.client.HTTPConnection(self.target_host, self.target_port, timeout=60)
+        try:
+            headers = {key: value for key, value in handler.headers.items()
+                       if key.lower() not in ("host", "connection")}
+            connection.request(handler.command, handler.path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        except OSError:
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            handler.close_connection = True
+            return
+        finally:
+            connection.close()
+        handler.send_response(response.status, response.reason)
+        for key, value in response.getheaders():
+            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def close(self) -> None:
+        """Stop the proxy."""
+        self.server.shutdown()
+        self.server.server_close()

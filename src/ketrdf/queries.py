@@ -359,8 +359,11 @@ _TOKENS = re.compile(
 
 
 def _n3(term: Identifier) -> str:
-    """A term in SPARQL syntax. SPARQL reads ``\\u`` escapes before anything else, so an
-    escaped backslash is written as two ``\\u005C`` (else ``\\\\u0022`` would turn into a quote)."""
+    r"""A term in SPARQL syntax; an escaped backslash in a literal becomes two ``\u005C``.
+
+    SPARQL reads ``\u`` escapes before anything else: a literal ending up with ``\\u0022``
+    in the text would otherwise turn into a quote.
+    """
     if isinstance(term, URIRef) and IRI_FORBIDDEN.search(str(term)):
         raise QueryError(f"not a valid IRI: {str(term)!r}")
     text = term.n3()

@@ -126,7 +126,7 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
             assert canonical_rows(answer) == canonical_rows(local), saved.name
         else:
             assert sorted(map(repr, canonical_rows(answer))) == sorted(map(repr, canonical_rows(local)))
-        assert local.rows, f"{saved.name}: the example finds nothing, the comparison proves nothing"
+        assert local.rows or "imports" in saved.tags, f"{saved.name}: the example finds nothing"
 
 
 def test_remote_query_command_matches_local(project: Project, oxigraph: Store) -> None:
@@ -339,7 +339,7 @@ def test_exports_round_trip_through_oxigraph(reasoned: KnowledgeGraph, private_o
         for name in NAMED_GRAPHS:
             assert isomorphic(decimals_by_value(local.graph(URIRef(name))),
                               decimals_by_value(remote.graph(URIRef(name)))), name
-            assert len(remote.graph(URIRef(name))) > 0
+            assert len(remote.graph(URIRef(name))) == len(reasoned.named_graphs()[URIRef(name)])
     else:
         parser = "json-ld" if output_format == "jsonld" else output_format
         local_graph = Graph().parse(data=data, format=parser)

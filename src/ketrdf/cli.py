@@ -420,3 +420,53 @@ def serve(ctx: click.Context, port: int) -> None:
                    "Ctrl-C stops it", err=True)
 
     ctx.exit(run_server(_graph(ctx), port, ready))
+
+
+@main.command("import")
+@click.argument("name")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@output_option
+@click.pass_context
+def import_module(ctx: click.Context, name: str, source: Path, output: Path | None) -> None:
+    """Extract a module of the OBO ontology NAME (chebi, mondo, go, ...) from its OWL file SOURCE.
+
+    The module holds every term of NAME in the mapping table and in
+    ontology/imports/NAME_terms.txt, their ancestors and has-role restrictions;
+    it is written to ontology/imports/NAME_import.ttl and queried with the graph.
+    """
+    from rdflib.namespace import OWL, RDF
+
+    from ketrdf.extract import extract, module_iri, module_path, seed_terms
+    from ketrdf.files import atomic_write_bytes
+
+    project = _project(ctx)
+    _prefix, seeds = seed_terms(project, name)
+    result = extract(source, seeds, module_iri(name))
+    target = output or module_path(project, name)
+    atomic_write_bytes(target, result.graph.serialize(format="turtle", encoding="utf-8"))
+    classes = len(set(result.graph.subjects(RDF.type, OWL.Class)))
+    click.echo(f"read {result.classes_read} classes from {source}; {len(result.seeds)} seed terms; "
+               f"wrote {target} ({classes} classes, {len(result.graph)} triples)")
+    for seed in result.missing:
+        click.echo(f"warning: seed term {seed} is not in {source}", err=True)
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["chebi"]))
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@format_option
+@click.pass_context
+def link(ctx: click.Context, name: str, source: Path, output_format: str) -> None:
+    """Propose ChEBI mappings for ketrdf's compounds by InChIKey (exact, stereo-mismatch, missing)."""
+    from rdflib import Literal
+
+    from ketrdf.link import link_chebi
+    from ketrdf.queries import QueryResult
+    from ketrdf.results import render
+
+    proposals = link_chebi(_project(ctx), source)
+    columns = ("subject_id", "subject_label", "inchikey", "status", "suggestion", "chebi_id", "chebi_label",
+               "chebi_inchikey", "in_table")
+    rows = tuple(tuple(Literal(str(getattr(p, column)).lower() if column == "in_table"
+                               else getattr(p, column)) for column in columns) for p in proposals)
+    click.echo(render(QueryResult(variables=columns, rows=rows), output_format), nl=False)

@@ -14,7 +14,14 @@ from rdflib import Graph, URIRef
 
 from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph, merge
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, PREFIXES
+from ketrdf.namespaces import (
+    GRAPH_CONTENT,
+    GRAPH_IMPORTS,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_QUERIES,
+    PREFIXES,
+)
 
 # format name -> (rdflib serializer, holds named graphs, file suffix)
 FORMATS: dict[str, tuple[str, bool, str]] = {
@@ -25,9 +32,9 @@ FORMATS: dict[str, tuple[str, bool, str]] = {
     "nquads": ("nquads", True, ".nq"),
 }
 GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
-    "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES),
+    "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_IMPORTS),
     "inferred": (GRAPH_INFERRED,),
-    "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED),
+    "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
 }
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
@@ -48,6 +55,8 @@ def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     blocks = []
     graphs = kg.named_graphs()
     for name in names:
+        if not graphs[name]:
+            continue  # no empty blocks: a build without import modules exports as before
         turtle = graphs[name].serialize(format="turtle")
         prefixes.update(line for line in turtle.splitlines() if line.startswith("@prefix"))
         body = [line for line in turtle.splitlines() if not line.startswith("@prefix")]

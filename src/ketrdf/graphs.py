@@ -1,4 +1,4 @@
-"""The knowledge graph as named graphs: ontology, content, inferred and the query catalogue."""
+"""The knowledge graph as named graphs: ontology, content, inferred, the query catalogue, imports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rdflib.term import Node
 from ketrdf.namespaces import (
     BASE,
     GRAPH_CONTENT,
+    GRAPH_IMPORTS,
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     GRAPH_QUERIES,
@@ -32,14 +33,16 @@ def merge(graphs: Iterable[Graph]) -> Graph:
 class KnowledgeGraph:
     """Asserted triples (ontology and content) kept apart from inferred ones.
 
-    ``queries`` holds the saved-query catalogue as RDF; it is published with
-    the graph but takes no part in reasoning.
+    ``queries`` holds the saved-query catalogue as RDF and ``imports`` the
+    modules extracted from external ontologies (``ontology/imports/``); both
+    are published and queried with the graph but take no part in reasoning.
     """
 
     ontology: Graph
     content: Graph
     inferred: Graph = field(default_factory=Graph)
     queries: Graph = field(default_factory=Graph)
+    imports: Graph = field(default_factory=Graph)
 
     def asserted(self) -> Graph:
         """Ontology and content together."""
@@ -47,7 +50,7 @@ class KnowledgeGraph:
 
     def union(self) -> Graph:
         """Every triple, asserted and inferred: what queries and shapes see."""
-        return merge((self.ontology, self.content, self.inferred, self.queries))
+        return merge((self.ontology, self.content, self.inferred, self.queries, self.imports))
 
     def named_graphs(self) -> dict[URIRef, Graph]:
         """The graphs by their names, in a fixed order."""
@@ -56,6 +59,7 @@ class KnowledgeGraph:
             GRAPH_CONTENT: self.content,
             GRAPH_INFERRED: self.inferred,
             GRAPH_QUERIES: self.queries,
+            GRAPH_IMPORTS: self.imports,
         }
 
     def to_dataset(self, names: Iterable[URIRef] | None = None) -> Dataset:
@@ -94,5 +98,5 @@ class KnowledgeGraph:
     def from_dataset(cls, dataset: Dataset) -> KnowledgeGraph:
         """The named graphs of a Dataset written by :meth:`to_dataset`, as views (no copy)."""
         parts = [bind_prefixes(dataset.graph(name))
-                 for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_QUERIES)]
+                 for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_QUERIES, GRAPH_IMPORTS)]
         return cls(*parts)

@@ -22,6 +22,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ketrdf.errors import InputError
 from ketrdf.graphs import KnowledgeGraph
+from ketrdf.mappings import content_graph, read_mappings
 from ketrdf.namespaces import IRI_FORBIDDEN, bind_prefixes
 from ketrdf.paths import Project
 
@@ -233,4 +234,9 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
         graph = load_file(path)
         content += graph
         content += _resolve_imports(graph, path, catalog)
-    return KnowledgeGraph(ontology=ontology, content=content)
+    if project.mappings_file.is_file():
+        content += content_graph(read_mappings(project.mappings_file, project.prefixes_file))
+    imports = bind_prefixes(Graph())
+    for module in project.import_modules():
+        imports += load_file(module)
+    return KnowledgeGraph(ontology=ontology, content=content, imports=imports)

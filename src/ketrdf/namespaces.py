@@ -18,6 +18,7 @@ GRAPH_ONTOLOGY = URIRef(BASE + "graph/ontology")
 GRAPH_CONTENT = URIRef(BASE + "graph/content")
 GRAPH_INFERRED = URIRef(BASE + "graph/inferred")
 GRAPH_QUERIES = URIRef(BASE + "graph/queries")
+GRAPH_IMPORTS = URIRef(BASE + "graph/imports")
 QUERY = Namespace(BASE + "query/")
 
 PREFIXES: dict[str, str] = {

@@ -68,6 +68,25 @@ class Project:
         """Build artefacts (git-ignored)."""
         return self.root / "build"
 
+    @property
+    def mappings_file(self) -> Path:
+        """The SSSOM table of links to external identifiers."""
+        return self.root / "ontology" / "mappings" / "ketrdf.sssom.tsv"
+
+    @property
+    def prefixes_file(self) -> Path:
+        """External prefixes: IRI prefix and identifier pattern."""
+        return self.root / "ontology" / "mappings" / "prefixes.tsv"
+
+    @property
+    def imports_dir(self) -> Path:
+        """Modules extracted from external ontologies by ``ketrdf import``, and their term lists."""
+        return self.root / "ontology" / "imports"
+
+    def import_modules(self) -> list[Path]:
+        """The import modules present, in a stable order (none is required)."""
+        return sorted(self.imports_dir.glob("*_import.ttl"))
+
     def content_files(self) -> list[Path]:
         """The content files, in a stable order."""
         return sorted(self.content_dir.glob("*.ttl"))
@@ -82,7 +101,8 @@ class Project:
 
     def source_files(self) -> list[Path]:
         """Every file whose content determines the build."""
-        files = [self.ontology_file, *self.content_files(), *self.shape_files()]
+        files = [self.ontology_file, *self.content_files(), *self.shape_files(), *self.import_modules()]
+        files += [path for path in (self.mappings_file, self.prefixes_file) if path.is_file()]
         files += self.rule_files()
         files += sorted(self.qc_dir.glob("*.rq"))
         if self.catalog_file.is_file():

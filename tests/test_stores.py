@@ -39,12 +39,6 @@ from tests.stores import FaultProxy, Store, start_store, stop_store
 pytestmark = pytest.mark.xdist_group("stores")
 
 NAMED_GRAPHS = [str(name) for name in GRAPH_SELECTIONS["all"]]
-# Answers a store is known to get wrong; the test checks they are still wrong, so a fixed store shows.
-KNOWN_WRONG = {
-    ("virtuoso", "adverse-effects-by-form"):
-        "Virtuoso 7.2 drops rows when a VALUES binding meets OPTIONAL groups holding UNION "
-        "(20 of 29 rows; right with the language written as a constant)",
-}
 
 
 def cli(project: Project, store: Store | None, *args: str) -> Result:
@@ -120,9 +114,7 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
         bindings = bind_parameters(saved, saved.example, union)
         answer = select(remote, with_values(saved.text, bindings, saved.name))
         assert answer.variables == local.variables, saved.name
-        if (store.kind, saved.name) in KNOWN_WRONG:
-            assert sorted(map(repr, canonical_rows(answer))) != sorted(map(repr, canonical_rows(local)))
-        elif has_final_order_by(saved.text):
+        if has_final_order_by(saved.text):
             assert canonical_rows(answer) == canonical_rows(local), saved.name
         else:
             assert sorted(map(repr, canonical_rows(answer))) == sorted(map(repr, canonical_rows(local)))

@@ -124,6 +124,15 @@ def timeout_option(func: F) -> F:
     )(func)
 
 
+def engine_option(func: F) -> F:
+    """``--engine``, defined once: rdflib's SPARQL engine (the reference) or Oxigraph's."""
+    return click.option(
+        "--engine", type=click.Choice(["rdflib", "oxigraph"]), default="rdflib", show_default=True,
+        help="SPARQL engine for the local graph: rdflib (the reference) or oxigraph (faster on "
+             "large graphs).",
+    )(func)
+
+
 def output_option(func: F) -> F:
     """``-o/--output``, defined once: write to a file (atomically) instead of stdout."""
     return click.option(
@@ -278,11 +287,12 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a graph to query (repeatable; default: ketrdf's four named graphs).")
 @store_options
+@engine_option
 @click.pass_context
 def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run_all: bool,
               output_format: str, output: Path | None, timeout: float, endpoint: str | None,
               default_graphs: tuple[str, ...], auth: str | None, netrc_file: Path | None,
-              retries: int) -> None:
+              retries: int, engine: str) -> None:
     """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
     from ketrdf.errors import InputError
     from ketrdf.export import GRAPH_SELECTIONS
@@ -295,7 +305,9 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
         raise InputError("give a query NAME or --all (see 'ketrdf query list')")
     chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
     values = _parse_params(params)
-    union = _graph(ctx).union()
+    kg = _graph(ctx)
+    union = kg.union()
+    store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])
@@ -303,7 +315,12 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     texts = []
     for saved in chosen:
         chosen_values = saved.example if run_all else values
-        if remote is None:
+        if store is not None:
+            from ketrdf.oxigraph_engine import run as run_on_oxigraph
+
+            bindings = bind_parameters(saved, chosen_values, union)
+            result = run_on_oxigraph(store, saved.text, bindings, str(saved.path), timeout or None)
+        elif remote is None:
             result = run_saved_query(union, saved, chosen_values, timeout or None)
         else:
             bindings = bind_parameters(saved, chosen_values, union)
@@ -316,14 +333,21 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     _write_output("\n".join(texts), output)
 
 
+def _oxigraph_store(kg: KnowledgeGraph) -> Any:
+    from ketrdf.oxigraph_engine import load_store
+
+    return load_store(kg.named_graphs().values())
+
+
 @main.command()
 @click.argument("query_or_file")
 @format_option
 @output_option
 @timeout_option
+@engine_option
 @click.pass_context
 def sparql(ctx: click.Context, query_or_file: str, output_format: str,
-           output: Path | None, timeout: float) -> None:
+           output: Path | None, timeout: float, engine: str) -> None:
     """Run an ad-hoc SELECT or ASK query (text, or a .rq file) on the reasoned graph."""
     from ketrdf.queries import run_sparql
     from ketrdf.results import render
@@ -332,7 +356,12 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
     is_file = len(query_or_file) < 4096 and "\n" not in query_or_file and candidate.is_file()
     text = candidate.read_text(encoding="utf-8") if is_file else query_or_file
     origin = str(candidate) if is_file else "query"
-    result = run_sparql(_graph(ctx).union(), text, origin=origin, timeout=timeout or None)
+    if engine == "oxigraph":
+        from ketrdf.oxigraph_engine import run as run_on_oxigraph
+
+        result = run_on_oxigraph(_oxigraph_store(_graph(ctx)), text, origin=origin, timeout=timeout or None)
+    else:
+        result = run_sparql(_graph(ctx).union(), text, origin=origin, timeout=timeout or None)
     _write_output(render(result, output_format), output)
 
 

@@ -370,11 +370,13 @@ def _n3(term: Identifier) -> str:
     return text.replace("\\\\", "\\u005C\\u005C") if isinstance(term, Literal) else text
 
 
-def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query") -> str:
+def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query",
+                verify: bool = True) -> str:
     """The query text, prefixes declared, ``bindings`` as ``VALUES`` opening each ``WHERE`` group.
 
     A ``WHERE`` group that is only a sub-select gets the block inside the sub-select's own
-    ``WHERE``. Strings, IRIs and comments are skipped; the result is parsed again before use.
+    ``WHERE``. Strings, IRIs and comments are skipped; with ``verify`` the result is parsed
+    again before use (a local engine that parses it anyway may skip that).
     """
     prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     if not bindings:
@@ -403,5 +405,6 @@ def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query
     if not inserted:
         raise QueryError(f"{origin}: parameters need an explicit WHERE clause to be sent to an endpoint")
     result = prefixes + "".join(pieces)
-    prepare(result, origin)
+    if verify:
+        prepare(result, origin)
     return result

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from ketrdf.namespaces import KR, bind_prefixes
+from ketrdf.mappings import PREDICATES
+from ketrdf.namespaces import BASE, KR, bind_prefixes
+
+MAPPING_PREDICATES = frozenset(PREDICATES.values())
 
 
 def scaled_content(content: Graph, copies: int) -> Graph:
-    """``copies`` renamed copies of ``content`` (copy 0 keeps the original IRIs)."""
+    """``copies`` renamed copies of ``content`` (copy 0 keeps the original IRIs).
+
+    Links to external identifiers stay with copy 0: a copy stands for other
+    compounds and claims, which would not share an InChIKey or a DOI.
+    """
     if copies < 1:
         raise ValueError("copies must be at least 1")
     scaled = bind_prefixes(Graph())
@@ -26,5 +33,7 @@ def scaled_content(content: Graph, copies: int) -> Graph:
             return term
 
         for triple in content:
+            if index and triple[1] in MAPPING_PREDICATES and not str(triple[2]).startswith(BASE):
+                continue
             scaled.add(tuple(rename(term) for term in triple))  # type: ignore[arg-type]
     return scaled

@@ -135,3 +135,8 @@ def test_a_result_reads_as_words(project: Project, context: tuple[Graph, Graph],
     assert line.startswith("Violation: <http://example.org/ketrdf-test/c> (a test claim)")
     assert "ket:claimId" in line and "claim id of the review digest" in line
     assert '"ENAN9"' in line
+
+
+def test_no_shape_has_a_rule(shapes: Graph) -> None:
+    """Validation runs pyshacl in place (no copy of the data); a sh:rule would then write into it."""
+    assert not list(shapes.subject_objects(SH.rule))

@@ -88,8 +88,9 @@ def validate(data: Graph, shapes: Graph) -> ValidationReport:
     """Validate ``data`` (already reasoned) against ``shapes``."""
     from pyshacl import validate as shacl_validate
 
+    # inplace: no copy of the data (no inference, and the shapes hold no sh:rule that could add to it)
     conforms, report, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
     report_graph = bind_prefixes(report)
     results = []

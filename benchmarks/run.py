@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -145,6 +146,7 @@ def measure(engine: str, copies: int, repeat: int, limit: float) -> dict[str, fl
             done = subprocess.run(
                 [sys.executable, __file__, "--child", engine, str(copies)],
                 capture_output=True, text=True, timeout=limit, check=True, cwd=ROOT,
+                env={**os.environ, "KETRDF_MAX_INPUT_MB": "100000", "KETRDF_MAX_TRIPLES": "100000000"},
             )
         except subprocess.TimeoutExpired:
             return None

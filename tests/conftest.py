@@ -48,22 +48,22 @@ def project_copy(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The Oxigraph server `make test` started, or one of our own (fails, never skips)."""
-    store, owned = shared_store("oxigraph", tmp_path_factory.mktemp("stores"))
+def _session_store(kind: str, factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The store `make test` started, or one of our own (fails, never skips); stopped if ours."""
+    store, owned = shared_store(kind, factory.mktemp("stores"))
     yield store
     if owned:
         stop_store(store)
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    yield from _session_store("oxigraph", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The Virtuoso server `make test` started, or one of our own (fails, never skips)."""
-    store, owned = shared_store("virtuoso", tmp_path_factory.mktemp("stores"))
-    yield store
-    if owned:
-        stop_store(store)
+    yield from _session_store("virtuoso", tmp_path_factory)
 
 
 @pytest.fixture

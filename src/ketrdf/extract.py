@@ -93,7 +93,8 @@ def extract(source: Path, seeds: list[str], module_iri: str,
         graph.add((module, OWL.versionInfo, Literal(f"extracted from {header.version_iri}")))
     elif header.version_info:
         graph.add((module, OWL.versionInfo, Literal(f"extracted from version {header.version_info}")))
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    with source.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
     graph.add((module, RDFS.comment, Literal(
         f"Extracted by 'ketrdf import' from {source.name} (SHA-256 {digest}): {len(seeds)} seed terms, "
         "their ancestors and their role restrictions.", lang="en")))

@@ -140,3 +140,20 @@ def test_a_result_reads_as_words(project: Project, context: tuple[Graph, Graph],
 def test_no_shape_has_a_rule(shapes: Graph) -> None:
     """Validation runs pyshacl in place (no copy of the data); a sh:rule would then write into it."""
     assert not list(shapes.subject_objects(SH.rule))
+
+
+def _results(report: ValidationReport) -> set[tuple[str, str, str, str, str]]:
+    return {(r.focus_node, r.path, r.source_shape, r.value, r.message) for r in report.results}
+
+
+@pytest.mark.parametrize("fixture", [None, *INVALID, *VALID],
+                         ids=["review-context", *(f"invalid-{f.stem}" for f in INVALID),
+                              *(f"valid-{f.stem}" for f in VALID)])
+def test_fast_validator_reports_what_pyshacl_reports(
+    project: Project, context: tuple[Graph, Graph], shapes: Graph, fixture: Path | None
+) -> None:
+    """The fast validator (the default) against pyshacl (the reference): the same results."""
+    kg, fast = check(project, context, shapes, fixture)
+    reference = validate(kg.union(), shapes, "pyshacl")
+    assert fast.conforms == reference.conforms
+    assert _results(fast) == _results(reference)

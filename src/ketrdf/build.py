@@ -82,7 +82,8 @@ def fingerprint(project: Project) -> dict[str, str]:
 
 
 def check_graph(project: Project, extra_content: list[Path] | None = None,
-                reasoner: Reasoner | None = None, progress: Progress = _quiet) -> Checked:
+                reasoner: Reasoner | None = None, progress: Progress = _quiet,
+                validator: str = "fast") -> Checked:
     """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing."""
     progress("loading sources")
     kg = replace(load_sources(project, extra_content),
@@ -91,10 +92,11 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
     union = kg.union()
     progress("validating against SHACL shapes")
-    report = validate(union, load_shapes(project.shape_files()))
+    report = validate(union, load_shapes(project.shape_files()), validator)
     progress("running QC checks")
     checks = load_checks(project.qc_dir)
-    return Checked(kg, report, tuple(run_checks(union, checks)), len(checks))
+    engine = "oxigraph" if validator == "fast" else "rdflib"
+    return Checked(kg, report, tuple(run_checks(union, checks, engine)), len(checks))
 
 
 def failure(checked: Checked) -> ValidationFailed:
@@ -108,11 +110,11 @@ def failure(checked: Checked) -> ValidationFailed:
     )
 
 
-def build(project: Project, reasoner: Reasoner | None = None,
+def build(project: Project, reasoner: Reasoner | None = None, validator: str = "fast",
           progress: Progress = _quiet) -> BuildResult:
     """Run the pipeline and write the artefacts to ``build/``; fail on any violation."""
     sources = fingerprint(project)
-    checked = check_graph(project, reasoner=reasoner, progress=progress)
+    checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
     kg = checked.kg
     out = project.build_dir
     atomic_write_bytes(out / REPORT_FILE,

@@ -180,16 +180,20 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,
               help="OWL-RL engine: rl (fast) or owlrl (the reference); both give the same entailments.")
+@click.option("--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="SHACL validator for build and validate: fast, or pyshacl (the reference); "
+                   "both give the same results.")
 @click.version_option(package_name="ketrdf")
 @click.pass_context
-def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reasoner: str) -> None:
+def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reasoner: str,
+         validator: str) -> None:
     """Build, reason over, validate, query and export the ketrdf knowledge graph.
 
     Exit codes: 0 ok, 1 validation failed, 2 bad input or usage,
     3 inconsistent ontology, 4 internal error, 5 remote store failed.
     """
     ctx.ensure_object(dict)
-    ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner)
+    ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner, validator=validator)
 
 
 @main.command()
@@ -200,7 +204,8 @@ def build(ctx: click.Context) -> None:
 
     project = _project(ctx)
     with _progress(ctx.obj["quiet"]) as progress:
-        result = run_build(project, reasoner=_reasoner(ctx), progress=progress)
+        result = run_build(project, reasoner=_reasoner(ctx), validator=ctx.obj["validator"],
+                           progress=progress)
     kg = result.kg
     click.echo(f"asserted triples: {len(kg.ontology) + len(kg.content)} "
                f"(ontology {len(kg.ontology)}, content {len(kg.content)})")
@@ -227,6 +232,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
     with _progress(ctx.obj["quiet"]) as progress:
         checked = check_graph(_project(ctx), extra_content=list(files), reasoner=_reasoner(ctx),
+                              validator=ctx.obj["validator"],
                               progress=progress)
     if not checked.passes:
         raise failure(checked)

@@ -1,0 +1,308 @@
+"""A SHACL Core validator for the constraint components ketrdf's shapes use, over in-memory indexes.
+
+pyshacl is the reference (``--validator pyshacl``); this validator gives the
+same results (a test compares them on the review and on every shape fixture)
+and writes a standard ``sh:ValidationReport`` graph. It refuses shapes that
+use a component it does not implement instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Identifier, Node
+
+from ketrdf.errors import InputError
+from ketrdf.namespaces import SH
+
+#: Parameters of the implemented components; any other sh: parameter is refused.
+SUPPORTED = {SH[name] for name in (
+    "path", "property", "targetClass", "message", "name", "description", "order", "group", "severity",
+    "minCount", "maxCount", "class", "datatype", "nodeKind", "in", "pattern", "flags", "languageIn",
+    "minInclusive", "minExclusive", "maxInclusive", "maxExclusive", "lessThanOrEquals", "disjoint",
+    "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "or", "and", "xone", "not", "node",
+    "sparql", "select", "prefixes", "declare", "prefix", "namespace", "deactivated")}
+NUMERIC = (int, float, Decimal)
+OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+@dataclass
+class Shape:
+    """A node or property shape with its parameters."""
+
+    node: Node
+    path: Node | None = None
+    params: dict[URIRef, list[Node]] = field(default_factory=dict)
+    properties: list[Shape] = field(default_factory=list)
+
+    def first(self, name: str) -> Node | None:
+        """The first value of parameter sh:NAME."""
+        values = self.params.get(SH[name])
+        return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class Result:
+    """One violation, in the terms of the SHACL report vocabulary."""
+
+    focus: Node
+    shape: Node
+    component: str
+    path: Node | None = None
+    value: Node | None = None
+    message: str | None = None
+
+
+class Data:
+    """The data graph as dictionaries: objects by subject and predicate, instances by class."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        types: dict[Node, set[Node]] = defaultdict(set)
+        children: dict[Node, set[Node]] = defaultdict(set)
+        for s, p, o in graph:
+            self.out[s][p].append(o)
+            if p == RDF.type:
+                types[o].add(s)
+            elif p == RDFS.subClassOf:
+                children[o].add(s)
+        self._types = types
+        self._children = children
+        self._instances: dict[Node, set[Node]] = {}
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        """The objects of ``subject predicate ?o``."""
+        by_predicate = self.out.get(subject)
+        return by_predicate.get(predicate, []) if by_predicate else []
+
+    def instances(self, cls: Node) -> set[Node]:
+        """SHACL instances: nodes typed with ``cls`` or a class below it by rdfs:subClassOf*."""
+        if cls not in self._instances:
+            classes, pending = {cls}, [cls]
+            while pending:
+                for child in self._children.get(pending.pop(), ()):
+                    if child not in classes:
+                        classes.add(child)
+                        pending.append(child)
+            self._instances[cls] = set().union(*(self._types.get(c, set()) for c in classes))
+        return self._instances[cls]
+
+
+def _shape(shapes: Graph, node: Node, cache: dict[Node, Shape]) -> Shape:
+    if node in cache:
+        return cache[node]
+    shape = Shape(node, path=shapes.value(node, SH.path))
+    cache[node] = shape
+    for predicate, value in shapes.predicate_objects(node):
+        if not isinstance(predicate, URIRef) or not str(predicate).startswith(str(SH)):
+            continue
+        if predicate not in SUPPORTED:
+            raise InputError(f"shape {node}: {predicate} is not supported by the fast validator "
+                             "(use --validator pyshacl)")
+        shape.params.setdefault(predicate, []).append(value)
+    if isinstance(shape.path, BNode):
+        raise InputError(f"shape {node}: only predicate paths are supported by the fast validator")
+    shape.properties = [_shape(shapes, p, cache) for p in shape.params.get(SH.property, [])]
+    return shape
+
+
+def _members(shapes: Graph, head: Node, cache: dict[Node, Shape]) -> list[Shape]:
+    return [_shape(shapes, member, cache) for member in Collection(shapes, head)]
+
+
+class Validator:
+    """Validates a data graph against the shapes of a shapes graph."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes_graph = shapes
+        self.cache: dict[Node, Shape] = {}
+        self.targeted = [(_shape(shapes, node, self.cache), cls)
+                         for node, cls in sorted(shapes.subject_objects(SH.targetClass))]
+        self.lists: dict[tuple[Node, URIRef], list[Node]] = {}
+
+    def _list(self, shape: Shape, name: str) -> list[Node]:
+        head = shape.first(name)
+        key = (shape.node, SH[name])
+        if key not in self.lists:
+            self.lists[key] = list(Collection(self.shapes_graph, head)) if head is not None else []
+        return self.lists[key]
+
+    def run(self, graph: Graph) -> list[Result]:
+        """Every violation of every targeted shape."""
+        data = Data(graph)
+        results: list[Result] = []
+        for shape, cls in self.targeted:
+            if shape.first("deactivated") == Literal(True):
+                continue
+            for focus in sorted(data.instances(cls), key=str):
+                results.extend(self.check(shape, focus, data))
+        return results
+
+    def conforms(self, shape: Shape, focus: Node, data: Data) -> bool:
+        """Whether ``focus`` conforms to ``shape``."""
+        return next(iter(self.check(shape, focus, data)), None) is None
+
+    def check(self, shape: Shape, focus: Node, data: Data) -> Iterator[Result]:
+        """The violations of ``shape`` at ``focus`` (lazily, so conformance stops at the first)."""
+        values = data.objects(focus, shape.path) if shape.path is not None else [focus]
+        message = str(shape.first("message")) if shape.first("message") is not None else None
+
+        def result(component: str, value: Node | None = None) -> Result:
+            return Result(focus, shape.node, component, shape.path, value, message)
+
+        params = shape.params
+        if SH.minCount in params and len(values) < int(params[SH.minCount][0]):  # type: ignore[call-overload]
+            yield result("MinCountConstraintComponent")
+        if SH.maxCount in params and len(set(values)) > int(params[SH.maxCount][0]):  # type: ignore[call-overload]
+            yield result("MaxCountConstraintComponent")
+        for value in values:
+            yield from (result(component, value) for component in self._value_failures(shape, value, data))
+        for other_name, component in (("lessThanOrEquals", "LessThanOrEqualsConstraintComponent"),
+                                      ("disjoint", "DisjointConstraintComponent")):
+            other = shape.first(other_name)
+            if other is None:
+                continue
+            others = data.objects(focus, other)
+            for value in values:
+                if other_name == "disjoint" and value in others:
+                    yield result(component, value)
+                elif other_name == "lessThanOrEquals":
+                    yield from (result(component, value) for bound in others
+                                if not _compare(value, bound, "<="))
+        qualified = shape.first("qualifiedValueShape")
+        if qualified is not None:
+            inner = _shape(self.shapes_graph, qualified, self.cache)
+            count = sum(1 for value in values if self.conforms(inner, value, data))
+            low, high = shape.first("qualifiedMinCount"), shape.first("qualifiedMaxCount")
+            if low is not None and count < int(low):  # type: ignore[call-overload]
+                yield result("QualifiedMinCountConstraintComponent")
+            if high is not None and count > int(high):  # type: ignore[call-overload]
+                yield result("QualifiedMaxCountConstraintComponent")
+        for sparql in params.get(SH.sparql, []):
+            yield from self._sparql(shape, sparql, focus, data)
+        for prop in shape.properties:
+            yield from self.check(prop, focus, data)
+
+    def _value_failures(self, shape: Shape, value: Node, data: Data) -> Iterable[str]:
+        params = shape.params
+        for cls in params.get(SH["class"], []):
+            if value not in data.instances(cls):
+                yield "ClassConstraintComponent"
+        for datatype in params.get(SH.datatype, []):
+            if not _has_datatype(value, datatype):
+                yield "DatatypeConstraintComponent"
+        kind = shape.first("nodeKind")
+        if kind is not None and not _node_kind(value, kind):
+            yield "NodeKindConstraintComponent"
+        if SH["in"] in params and value not in self._list(shape, "in"):
+            yield "InConstraintComponent"
+        pattern = shape.first("pattern")
+        if pattern is not None:
+            flags = re.IGNORECASE if "i" in str(shape.first("flags") or "") else 0
+            if isinstance(value, BNode) or not re.search(str(pattern), str(value), flags):
+                yield "PatternConstraintComponent"
+        if SH.languageIn in params:
+            tags = [str(tag).lower() for tag in self._list(shape, "languageIn")]
+            language = value.language.lower() if isinstance(value, Literal) and value.language else None
+            if language is None or not any(language == t or language.startswith(t + "-") for t in tags):
+                yield "LanguageInConstraintComponent"
+        for name, comparison in (("minInclusive", ">="), ("minExclusive", ">"),
+                                 ("maxInclusive", "<="), ("maxExclusive", "<")):
+            bound = shape.first(name)
+            if bound is not None and not _compare(value, bound, comparison):
+                yield f"{name[0].upper()}{name[1:]}ConstraintComponent"
+        tests: tuple[tuple[str, Callable[[int], bool] | None], ...] = (
+            ("or", lambda n: n >= 1), ("and", None), ("xone", lambda n: n == 1))
+        for name, test in tests:
+            if SH[name] not in params:
+                continue
+            members = _members(self.shapes_graph, params[SH[name]][0], self.cache)
+            passed = sum(1 for member in members if self.conforms(member, value, data))
+            if not (test(passed) if test is not None else passed == len(members)):
+                yield f"{name.capitalize()}ConstraintComponent"
+        for negated in params.get(SH["not"], []):
+            if self.conforms(_shape(self.shapes_graph, negated, self.cache), value, data):
+                yield "NotConstraintComponent"
+        for node in params.get(SH.node, []):
+            if not self.conforms(_shape(self.shapes_graph, node, self.cache), value, data):
+                yield "NodeConstraintComponent"
+
+    def _sparql(self, shape: Shape, constraint: Node, focus: Node, data: Data) -> Iterator[Result]:
+        text = str(self.shapes_graph.value(constraint, SH.select))
+        prefixes = {}
+        for source in self.shapes_graph.objects(constraint, SH.prefixes):
+            for declaration in self.shapes_graph.objects(source, SH.declare):
+                prefixes[str(self.shapes_graph.value(declaration, SH.prefix))] = str(
+                    self.shapes_graph.value(declaration, SH.namespace))
+        header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
+        template = self.shapes_graph.value(constraint, SH.message)
+        bindings: dict[str, Identifier] = {"this": focus}  # type: ignore[dict-item]
+        for row in data.graph.query(header + text, initBindings=bindings):
+            values = row.asdict()  # type: ignore[union-attr]
+            message = _fill(str(template), values) if template is not None else None
+            yield Result(focus, shape.node, "SPARQLConstraintComponent", values.get("path"),
+                         values.get("value", focus), message)
+
+
+def _fill(template: str, values: dict[str, Identifier]) -> str:
+    """A SHACL message template with {?var} and {$var} replaced by the solution's values."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def _has_datatype(value: Node, datatype: Node) -> bool:
+    if not isinstance(value, Literal):
+        return False
+    actual = value.datatype or (RDF.langString if value.language else XSD.string)
+    return actual == datatype and not value.ill_typed
+
+
+def _node_kind(value: Node, kind: Node) -> bool:
+    kinds: dict[Node, tuple[type, ...]] = {
+        SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,), SH.BlankNodeOrIRI: (BNode, URIRef),
+        SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal)}
+    return isinstance(value, kinds.get(kind, ()))
+
+
+def _compare(value: Node, bound: Node, comparison: str) -> bool:
+    if not isinstance(value, Literal) or not isinstance(bound, Literal) or value.ill_typed:
+        return False
+    left, right = value.toPython(), bound.toPython()
+    if isinstance(left, NUMERIC) and isinstance(right, NUMERIC):
+        left, right = Decimal(str(left)), Decimal(str(right))
+    try:
+        return bool(OPERATORS[comparison](left, right))
+    except TypeError:
+        return False
+
+
+def as_report(results: list[Result]) -> Graph:
+    """The results as a standard SHACL validation report."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not results)))
+    for number, found in enumerate(results):
+        node = BNode(f"result{number}")
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, SH.Violation))
+        graph.add((node, SH.focusNode, found.focus))
+        graph.add((node, SH.sourceShape, found.shape))
+        graph.add((node, SH.sourceConstraintComponent, SH[found.component]))
+        if found.path is not None:
+            graph.add((node, SH.resultPath, found.path))
+        if found.value is not None:
+            graph.add((node, SH.value, found.value))
+        if found.message:
+            graph.add((node, SH.resultMessage, Literal(found.message)))
+    return graph

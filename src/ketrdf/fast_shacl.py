@@ -78,6 +78,7 @@ class Data:
         self._types = types
         self._children = children
         self._instances: dict[Node, set[Node]] = {}
+        self.sparql_rows: dict[Node, dict[Node, list[dict[str, Identifier]]]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         """The objects of ``subject predicate ?o``."""
@@ -237,17 +238,28 @@ class Validator:
                 yield "NodeConstraintComponent"
 
     def _sparql(self, shape: Shape, constraint: Node, focus: Node, data: Data) -> Iterator[Result]:
-        text = str(self.shapes_graph.value(constraint, SH.select))
-        prefixes = {}
-        for source in self.shapes_graph.objects(constraint, SH.prefixes):
-            for declaration in self.shapes_graph.objects(source, SH.declare):
-                prefixes[str(self.shapes_graph.value(declaration, SH.prefix))] = str(
-                    self.shapes_graph.value(declaration, SH.namespace))
-        header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
+        """A SPARQL-based constraint, its rows handed out by focus node.
+
+        The SELECT runs once on the whole graph with ``$this`` free (``$this`` and ``?this``
+        are one variable), not once per focus node.
+        """
+        if constraint not in data.sparql_rows:
+            text = str(self.shapes_graph.value(constraint, SH.select))
+            prefixes = {}
+            for source in self.shapes_graph.objects(constraint, SH.prefixes):
+                for declaration in self.shapes_graph.objects(source, SH.declare):
+                    prefixes[str(self.shapes_graph.value(declaration, SH.prefix))] = str(
+                        self.shapes_graph.value(declaration, SH.namespace))
+            header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
+            if not re.search(r"SELECT[^{]*[?$]this\b", text, re.IGNORECASE | re.DOTALL):
+                raise InputError(f"shape {shape.node}: the fast validator needs $this in the SELECT clause")
+            by_focus: dict[Node, list[dict[str, Identifier]]] = defaultdict(list)
+            for row in data.graph.query(header + text):
+                values = row.asdict()  # type: ignore[union-attr]
+                by_focus[values["this"]].append(values)
+            data.sparql_rows[constraint] = by_focus
         template = self.shapes_graph.value(constraint, SH.message)
-        bindings: dict[str, Identifier] = {"this": focus}  # type: ignore[dict-item]
-        for row in data.graph.query(header + text, initBindings=bindings):
-            values = row.asdict()  # type: ignore[union-attr]
+        for values in data.sparql_rows[constraint].get(focus, []):
             message = _fill(str(template), values) if template is not None else None
             yield Result(focus, shape.node, "SPARQLConstraintComponent", values.get("path"),
                          values.get("value", focus), message)

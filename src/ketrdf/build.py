@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Graph, URIRef
 
 from ketrdf.catalogue import catalogue_graph
 from ketrdf.errors import InputError, ValidationFailed
@@ -21,6 +21,7 @@ from ketrdf.export import serialize
 from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
+from ketrdf.namespaces import bind_prefixes
 from ketrdf.paths import Project
 from ketrdf.qc import QcProblem, load_checks, run_checks
 from ketrdf.queries import load_catalog
@@ -151,12 +152,29 @@ def cached_graph(project: Project) -> KnowledgeGraph | None:
         return None
     if manifest.get("sources") != fingerprint(project):
         return None
-    dataset = Dataset()
     try:
-        dataset.parse(dataset_path, format="nquads")
-    except Exception as error:  # a damaged cache is rebuilt, never trusted
+        return read_cache(dataset_path).deskolemized()
+    except (SyntaxError, ValueError, OSError) as error:  # a damaged cache is never trusted
         raise InputError(f"{dataset_path}: damaged build cache ({error}); run 'ketrdf build'") from None
-    return KnowledgeGraph.from_dataset(dataset).deskolemized()
+
+
+def read_cache(path: Path) -> KnowledgeGraph:
+    """The skolemized N-Quads cache, parsed by Oxigraph (ten times faster than rdflib's parser).
+
+    Exact: the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal.
+    """
+    import pyoxigraph as ox
+
+    from ketrdf.oxigraph_engine import from_oxigraph
+
+    graphs = {name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
+    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+        name = URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else None
+        if name not in graphs:
+            raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
+        graphs[name].add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),  # type: ignore[arg-type]
+                          from_oxigraph(quad.object)))
+    return KnowledgeGraph(*graphs.values())
 
 
 def obtain_graph(project: Project, progress: Progress = _quiet,

@@ -124,13 +124,13 @@ def timeout_option(func: F) -> F:
     )(func)
 
 
-def engine_option(func: F) -> F:
-    """``--engine``, defined once: rdflib's SPARQL engine (the reference) or Oxigraph's."""
+def engine_option(default: str) -> Callable[[F], F]:
+    """``--engine``, defined once: Oxigraph's SPARQL engine or rdflib's (the reference)."""
     return click.option(
-        "--engine", type=click.Choice(["rdflib", "oxigraph"]), default="rdflib", show_default=True,
-        help="SPARQL engine for the local graph: rdflib (the reference) or oxigraph (faster on "
-             "large graphs).",
-    )(func)
+        "--engine", type=click.Choice(["rdflib", "oxigraph"]), default=default, show_default=True,
+        help="SPARQL engine for the local graph: oxigraph (fast) or rdflib (the reference); "
+             "both give the same answers.",
+    )
 
 
 def output_option(func: F) -> F:
@@ -293,7 +293,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a graph to query (repeatable; default: ketrdf's four named graphs).")
 @store_options
-@engine_option
+@engine_option("oxigraph")
 @click.pass_context
 def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run_all: bool,
               output_format: str, output: Path | None, timeout: float, endpoint: str | None,
@@ -350,7 +350,7 @@ def _oxigraph_store(kg: KnowledgeGraph) -> Any:
 @format_option
 @output_option
 @timeout_option
-@engine_option
+@engine_option("rdflib")
 @click.pass_context
 def sparql(ctx: click.Context, query_or_file: str, output_format: str,
            output: Path | None, timeout: float, engine: str) -> None:

@@ -93,10 +93,3 @@ class KnowledgeGraph:
             return result
 
         return KnowledgeGraph(*(mapped(graph) for graph in self.named_graphs().values()))
-
-    @classmethod
-    def from_dataset(cls, dataset: Dataset) -> KnowledgeGraph:
-        """The named graphs of a Dataset written by :meth:`to_dataset`, as views (no copy)."""
-        parts = [bind_prefixes(dataset.graph(name))
-                 for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_QUERIES, GRAPH_IMPORTS)]
-        return cls(*parts)

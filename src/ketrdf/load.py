@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.exceptions import ParserError
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ketrdf.errors import InputError
@@ -168,7 +168,17 @@ def load_file(path: Path) -> Graph:
         raise InputError(f"{path}: {len(graph)} triples is more than the limit of {max_triples()} "
                          "(set KETRDF_MAX_TRIPLES to raise it)")
     _refuse_invalid_iris(graph, path)
-    return _stable_blank_nodes(graph, path)
+    return _stable_blank_nodes(_simple_strings(graph), path)
+
+
+def _simple_strings(graph: Graph) -> Graph:
+    """``"x"^^xsd:string`` as the simple literal ``"x"``: one term in RDF 1.1, two in rdflib."""
+    typed = [triple for triple in graph
+             if isinstance(triple[2], Literal) and triple[2].datatype == XSD.string]
+    for subject, predicate, obj in typed:
+        graph.remove((subject, predicate, obj))
+        graph.add((subject, predicate, Literal(str(obj))))
+    return graph
 
 
 def _refuse_invalid_iris(graph: Graph, path: Path) -> None:

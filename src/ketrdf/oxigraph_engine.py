@@ -18,7 +18,8 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from ketrdf.errors import QueryError
-from ketrdf.queries import QueryResult, prepare, with_values
+from ketrdf.namespaces import PREFIXES
+from ketrdf.queries import QueryResult, refuse_remote_keywords, with_values
 
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -66,10 +67,8 @@ def load_store(graphs: Iterable[Graph]) -> ox.Store:
 def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = None,
         origin: str = "query", timeout: float | None = None) -> QueryResult:
     """Run a SELECT or ASK on ``store``; stop waiting after ``timeout`` seconds."""
-    kind = prepare(text, origin).algebra.name  # refuses SERVICE and FROM, reports syntax errors
-    if kind not in ("SelectQuery", "AskQuery"):
-        raise QueryError(f"{origin}: only SELECT and ASK queries are supported here, not {kind}")
-    bound = with_values(text, bindings or {}, origin, verify=False)  # Oxigraph parses it
+    refuse_remote_keywords(text, origin)  # Oxigraph parses the query (and reports syntax errors)
+    bound = with_values(text, bindings or {}, origin, verify=False)
     outcome: dict[str, object] = {}
 
     def work() -> None:
@@ -79,9 +78,14 @@ def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = Non
                 names = tuple(variable.value for variable in result.variables)
                 outcome["result"] = QueryResult(variables=names, rows=tuple(
                     tuple(from_oxigraph(solution[name]) for name in names) for solution in result))
+            elif isinstance(result, bool):
+                outcome["boolean"] = result
             else:
-                outcome["boolean"] = bool(result)
-        except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+                outcome["error"] = ValueError("only SELECT and ASK queries are supported here")
+        except SyntaxError as error:
+            outcome["error"] = ValueError(f"SPARQL syntax error: {error} (the line counts ketrdf's "
+                                          f"{len(PREFIXES)} prefix lines)")
+        except (OSError, ValueError, RuntimeError) as error:
             outcome["error"] = error
 
     worker = threading.Thread(target=work, daemon=True)

@@ -408,3 +408,17 @@ def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query
     if verify:
         prepare(result, origin)
     return result
+
+
+_REMOTE_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|FROM)(?![\w:-])", re.IGNORECASE)
+
+
+def refuse_remote_keywords(text: str, origin: str) -> None:
+    """Refuse ``SERVICE`` and ``FROM`` by scanning tokens (outside strings, IRIs and comments).
+
+    For engines that parse the query themselves; rdflib's :func:`prepare` refuses them on its tree.
+    """
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "other" and (found := _REMOTE_KEYWORDS.search(match.group())):
+            what = "SERVICE clauses" if found.group(1).upper() == "SERVICE" else "FROM and FROM NAMED"
+            raise QueryError(f"{origin}: {what} are refused; ketrdf queries only the local graph")

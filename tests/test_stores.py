@@ -1,25 +1,25 @@
 """Push to, query and serve from real stores: Oxigraph and Virtuoso (issues 6 and 8).
 
 The stores come from scripts/store (started once by `make test`); a test that
-cannot reach its store fails with the reason, it never skips. Tests sharing a
-store run in one xdist group, so pushes to the same graphs never overlap.
+cannot reach its store fails with the reason, it never skips. The tests take
+turns through a file lock, so pushes from two pytest workers never overlap.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -38,7 +38,17 @@ from ketrdf.queries import QueryResult, bind_parameters, load_catalog, run_saved
 from ketrdf.remote import Endpoint, select
 from tests.stores import FaultProxy, Store, start_store, stop_store
 
-pytestmark = pytest.mark.xdist_group("stores")
+
+@pytest.fixture(autouse=True)
+def one_store_test_at_a_time() -> Iterator[None]:
+    """The stores are shared by every pytest worker: tests that push take turns (a file lock)."""
+    folder = Path(os.environ.get("KETRDF_TEST_STORES") or tempfile.gettempdir())
+    with (folder / "ketrdf-store-tests.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 NAMED_GRAPHS = [str(name) for name in GRAPH_SELECTIONS["all"]]
 
@@ -56,32 +66,9 @@ def endpoint(store: Store, default_graphs: tuple[str, ...] = ()) -> Endpoint:
                     default_graphs=default_graphs, timeout=30)
 
 
-T = TypeVar("T")
-
-
-def settled(read: Callable[[], T], expected: T, seconds: float = 10.0) -> T:
-    """What ``read`` returns once it equals ``expected``, or after ``seconds``: under load Virtuoso
-    was seen answering a query with the state of a moment before the last update returned."""
-    deadline = time.monotonic() + seconds
-    value = read()
-    while value != expected and time.monotonic() < deadline:
-        time.sleep(0.25)
-        value = read()
-    return value
-
-
 def count(store: Store, graph: str) -> int:
     rows = select(endpoint(store), f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
     return int(rows[0][0]) if rows and isinstance(rows[0][0], Literal) else 0
-
-
-def settled_count(store: Store, graph: str, expected: int) -> int:
-    return settled(lambda: count(store, graph), expected)
-
-
-def no_staging(store: Store) -> bool:
-    empty: list[str] = []
-    return settled(lambda: staging_graphs(store), empty) == empty
 
 
 def staging_graphs(store: Store) -> list[str]:
@@ -128,8 +115,8 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
     pushed = cli(project, store, "push", *store.push_args(gsp), "--batch-size", "700")
     assert pushed.exit_code == 0, pushed.output
     for name, graph in reasoned.named_graphs().items():
-        assert settled_count(store, str(name), len(graph)) == len(graph), name
-    assert no_staging(store)
+        assert count(store, str(name)) == len(graph), name
+    assert staging_graphs(store) == []
 
     remote = endpoint(store, tuple(NAMED_GRAPHS))
     union = reasoned.union()
@@ -204,23 +191,12 @@ def test_interrupted_push_keeps_the_old_graph(project: Project, reasoned: Knowle
     assert "Traceback" not in failed.output
     assert len(failed.output.strip().splitlines()) == 1
     old = len(reasoned.inferred)
-    assert settled(lambda: count(store, target), old) == old  # the old version, whole
-    rerun_until_complete(project, store, target, old=len(reasoned.inferred))
+    assert count(store, target) == old  # the old version, whole
+    again = cli(project, store, "push", *store.push_args(), "--graph", target)
+    assert again.exit_code == 0, again.output
     new = sum(len(g) for g in reasoned.named_graphs().values())
-    assert settled(lambda: count(store, target), new) == new
-    assert no_staging(store)
-
-
-def rerun_until_complete(project: Project, store: Store, target: str, old: int) -> None:
-    """Rerun the push; a rerun may itself refuse (Virtuoso once held 4020 of 5020 staged triples
-    under load), but then the target must still be the whole old graph. Two attempts at most."""
-    for _attempt in range(2):
-        again = cli(project, store, "push", *store.push_args(), "--graph", target)
-        if again.exit_code == 0:
-            return
-        assert "target graphs are unchanged" in again.output, again.output
-        assert settled(lambda: count(store, target), old) == old
-    pytest.fail(f"two reruns of the push failed: {again.output}")
+    assert count(store, target) == new
+    assert staging_graphs(store) == []
 
 
 def test_push_survives_a_killed_server(project: Project, reasoned: KnowledgeGraph,
@@ -240,12 +216,12 @@ def test_push_survives_a_killed_server(project: Project, reasoned: KnowledgeGrap
     restarted = start_store("oxigraph", private_oxigraph.folder)
     try:
         old = len(reasoned.inferred)
-        assert settled(lambda: count(restarted, target), old) == old
+        assert count(restarted, target) == old
         again = cli(project, restarted, "push", *restarted.push_args(), "--graph", target)
         assert again.exit_code == 0, again.output
         new = sum(len(g) for g in reasoned.named_graphs().values())
-        assert settled(lambda: count(restarted, target), new) == new
-        assert no_staging(restarted)
+        assert count(restarted, target) == new
+        assert staging_graphs(restarted) == []
     finally:
         stop_store(restarted)
 

@@ -14,7 +14,6 @@ scopes blank-node labels to one request.
 from __future__ import annotations
 
 import secrets
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,7 +28,6 @@ from ketrdf.namespaces import IRI_FORBIDDEN
 from ketrdf.remote import Endpoint, gsp_post, select, update
 
 STAGING_PREFIX = "urn:ketrdf:staging:"
-SETTLE_SECONDS = 10.0
 Triple = tuple[Node, Node, Node]
 Progress = Callable[[str], None]
 
@@ -145,20 +143,6 @@ def _count(endpoint: Endpoint, graph: str) -> int:
     return int(value) if isinstance(value, Literal) else 0
 
 
-def _settled_count(endpoint: Endpoint, graph: str, expected: int) -> int:
-    """The triple count of ``graph``, polled for up to SETTLE_SECONDS until it equals ``expected``.
-
-    Under load Virtuoso was seen answering a count with part of a graph just
-    after the update that wrote it had returned; the count settles a moment later.
-    """
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while True:
-        found = _count(endpoint, graph)
-        if found == expected or time.monotonic() >= deadline:
-            return found
-        time.sleep(0.25)
-
-
 def _leftover_staging(endpoint: Endpoint) -> list[str]:
     text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f'FILTER (STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
@@ -195,7 +179,7 @@ def push(endpoint: Endpoint, uploads: list[GraphUpload], progress: Progress = la
                 progress(f"sending {what}")
                 _send(endpoint, staging[upload.target], batch, what)
                 sent += 1
-            found = _settled_count(endpoint, staging[upload.target], upload.triples)
+            found = _count(endpoint, staging[upload.target])
             if found != upload.triples:
                 raise StoreError(f"the store holds {found} triples for <{upload.target}> "
                                  f"after loading, not {upload.triples}")
@@ -218,7 +202,7 @@ def push(endpoint: Endpoint, uploads: list[GraphUpload], progress: Progress = la
         raise StoreError(f"the final MOVE request failed, so the store may hold the old or the new "
                          f"graphs; rerun the push: {error}") from None
     for upload in uploads:
-        found = _settled_count(endpoint, str(upload.target), upload.triples)
+        found = _count(endpoint, str(upload.target))
         if found != upload.triples:
             raise StoreError(f"after the move <{upload.target}> holds {found} triples, "
                              f"not {upload.triples}: rerun the push")

@@ -475,7 +475,7 @@ def import_module(ctx: click.Context, name: str, source: Path, output: Path | No
     from ketrdf.files import atomic_write_bytes
 
     project = _project(ctx)
-    _prefix, seeds = seed_terms(project, name)
+    seeds = seed_terms(project, name)
     result = extract(source, seeds, module_iri(name))
     target = output or module_path(project, name)
     atomic_write_bytes(target, result.graph.serialize(format="turtle", encoding="utf-8"))

@@ -36,8 +36,8 @@ class Extract:
     classes_read: int
 
 
-def seed_terms(project: Project, name: str) -> tuple[str, list[str]]:
-    """The IRI prefix of ontology ``name`` and its seed term IRIs (mapping table, then terms file)."""
+def seed_terms(project: Project, name: str) -> list[str]:
+    """The seed term IRIs of ontology ``name``: its terms in the mapping table, then in the terms file."""
     prefixes = {prefix.bioregistry: prefix for prefix in read_prefixes(project.prefixes_file).values()}
     if name not in prefixes or not prefixes[name].uri_prefix.startswith("http://purl.obolibrary.org/obo/"):
         obo = sorted(key for key, prefix in prefixes.items() if "purl.obolibrary.org" in prefix.uri_prefix)
@@ -56,7 +56,7 @@ def seed_terms(project: Project, name: str) -> tuple[str, list[str]]:
             if not iri.startswith(uri_prefix):
                 raise InputError(f"{terms_file}:{number}: {term!r} is not a term of {name}")
             seeds.add(iri)
-    return uri_prefix, sorted(seeds)
+    return sorted(seeds)
 
 
 def _closure(classes: dict[str, OboClass], seeds: list[str], relations: set[str]) -> set[str]:

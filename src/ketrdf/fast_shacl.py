@@ -25,7 +25,7 @@ from ketrdf.namespaces import SH
 
 #: Parameters of the implemented components; any other sh: parameter is refused.
 SUPPORTED = {SH[name] for name in (
-    "path", "property", "targetClass", "message", "name", "description", "order", "group", "severity",
+    "path", "property", "targetClass", "message", "name", "description", "order", "group",
     "minCount", "maxCount", "class", "datatype", "nodeKind", "in", "pattern", "flags", "languageIn",
     "minInclusive", "minExclusive", "maxInclusive", "maxExclusive", "lessThanOrEquals", "disjoint",
     "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "or", "and", "xone", "not", "node",

@@ -379,6 +379,24 @@ def test_blank_nodes_stay_in_one_batch(reasoned: KnowledgeGraph) -> None:
 
 # serve: a local SPARQL endpoint over the build, stopped by Ctrl-C.
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_stops_its_server(project: Project, stop: signal.Signals) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "ketrdf", "--project", str(project.root), "-q",
+                               "serve", "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None and "/query" in server.stderr.readline()
+        server.send_signal(stop)
+        assert server.wait(timeout=15) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+    with socket.socket() as again, pytest.raises(ConnectionRefusedError):
+        again.connect(("127.0.0.1", port))  # the Oxigraph child stopped with it
+
+
 def test_serve_answers_like_the_local_graph(project: Project) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sysconfig
 import tempfile
@@ -14,6 +15,10 @@ from ketrdf.export import serialize
 from ketrdf.graphs import KnowledgeGraph
 
 HOST = "127.0.0.1"
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def oxigraph_binary() -> str:
@@ -41,6 +46,8 @@ def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _
             raise StoreError(f"oxigraph could not load the graph: {loaded.stderr.strip()[:300]}")
         command = [binary, "serve-read-only", "--location", str(store), "--bind", f"{HOST}:{port}",
                    "--union-default-graph"]
+        # SIGTERM ends ketrdf like Ctrl-C: through the finally below, which stops the server too
+        signal.signal(signal.SIGTERM, _interrupt)
         log = Path(folder) / "server.log"
         with log.open("w", encoding="utf-8") as log_file:
             server = subprocess.Popen(command, stdout=log_file, stderr=log_file)

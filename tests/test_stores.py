@@ -18,6 +18,7 @@ import tempfile
 import threading
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -377,27 +378,11 @@ def test_blank_nodes_stay_in_one_batch(reasoned: KnowledgeGraph) -> None:
         assert sum(len(Graph().parse(data=b, format="nt")) for b in upload.batches) == upload.triples
 
 
-# serve: a local SPARQL endpoint over the build, stopped by Ctrl-C.
+# serve: a local SPARQL endpoint over the build, stopped by Ctrl-C or SIGTERM.
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_serve_stops_its_server(project: Project, stop: signal.Signals) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "ketrdf", "--project", str(project.root), "-q",
-                               "serve", "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    try:
-        assert server.stderr is not None and "/query" in server.stderr.readline()
-        server.send_signal(stop)
-        assert server.wait(timeout=15) == 0
-    finally:
-        if server.poll() is None:
-            server.kill()
-    with socket.socket() as again, pytest.raises(ConnectionRefusedError):
-        again.connect(("127.0.0.1", port))  # the Oxigraph child stopped with it
-
-
-def test_serve_answers_like_the_local_graph(project: Project) -> None:
+@contextmanager
+def served(project: Project) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`ketrdf serve` on a free port, ready; killed if a test leaves it running."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -407,6 +392,23 @@ def test_serve_answers_like_the_local_graph(project: Project) -> None:
         assert server.stderr is not None
         line = server.stderr.readline()
         assert f"http://127.0.0.1:{port}/query" in line, line
+        yield server, port
+    finally:
+        if server.poll() is None:
+            server.kill()
+    with socket.socket() as again, pytest.raises(ConnectionRefusedError):
+        again.connect(("127.0.0.1", port))  # nobody listens: the Oxigraph child stopped too
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_stops_its_server(project: Project, stop: signal.Signals) -> None:
+    with served(project) as (server, _port):
+        server.send_signal(stop)
+        assert server.wait(timeout=15) == 0
+
+
+def test_serve_answers_like_the_local_graph(project: Project) -> None:
+    with served(project) as (server, port):
         local = cli(project, None, "query", "run", "evidence", "--format", "csv")
         remote = cli(project, None, "query", "run", "evidence", "--format", "csv", "--endpoint",
                      f"http://127.0.0.1:{port}/query", "--default-graph", "urn:x-none:unused")
@@ -417,8 +419,3 @@ def test_serve_answers_like_the_local_graph(project: Project) -> None:
         assert remote.output.count("\n") == 1  # a graph that does not exist: the header only
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=15) == 0
-    finally:
-        if server.poll() is None:
-            server.kill()
-    with socket.socket() as again, pytest.raises(ConnectionRefusedError):
-        again.connect(("127.0.0.1", port))  # nobody listens: the Oxigraph child stopped too

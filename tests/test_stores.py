@@ -154,6 +154,21 @@ def test_push_into_one_graph_and_selection(project: Project, reasoned: Knowledge
     assert count(oxigraph, target) == len(reasoned.inferred)
 
 
+def test_push_leaves_other_targets_staging_graphs_alone(project: Project, oxigraph: Store) -> None:
+    """A leftover staging graph of another target may be a push under way: only this target's go."""
+    from ketrdf.remote import update
+
+    other = f"{STAGING_PREFIX}someone-else:1"
+    update(endpoint(oxigraph), f"INSERT DATA {{ GRAPH <{other}> {{ <urn:a> <urn:b> <urn:c> }} }}")
+    try:
+        result = cli(project, oxigraph, "push", *oxigraph.push_args(), "--graph", "urn:ketrdf:test:mine",
+                     "--what", "inferred")
+        assert result.exit_code == 0, result.output
+        assert staging_graphs(oxigraph) == [other]
+    finally:
+        update(endpoint(oxigraph), f"DROP SILENT GRAPH <{other}>")
+
+
 def test_dry_run_sends_nothing(project: Project) -> None:
     result = cli(project, None, "push", "--endpoint", "http://127.0.0.1:9/sparql", "--dry-run",
                  "--batch-size", "1000")

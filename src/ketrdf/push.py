@@ -1,11 +1,12 @@
 """Load the build into a remote store, replacing each target graph as one step.
 
 Each target graph is first loaded into a staging graph
-(``urn:ketrdf:staging:TOKEN:N``) in batches, by Graph Store POST or SPARQL
+(``urn:ketrdf:staging:TARGET-HASH:TOKEN``) in batches, by Graph Store POST or SPARQL
 ``INSERT DATA``. Only when every staging graph holds exactly the local
 number of triples does one SPARQL Update request ``MOVE`` them over the
 targets. A failure before that leaves the targets as they were; the staging
-graphs are dropped (or, if the store is gone, by the next push).
+graphs are dropped (or, if the store is gone, by the next push to the same
+target: staging graphs of other targets are never touched).
 
 Triples that share a blank node always travel in the same batch: a store
 scopes blank-node labels to one request.
@@ -13,6 +14,7 @@ scopes blank-node labels to one request.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -127,10 +129,10 @@ def describe(uploads: list[GraphUpload], endpoint: Endpoint) -> list[str]:
     how = (f"Graph Store POST to {endpoint.gsp}" if endpoint.gsp
            else f"SPARQL INSERT DATA to {endpoint.update or endpoint.query}")
     lines = []
-    for number, upload in enumerate(uploads):
+    for upload in uploads:
         size = sum(len(batch) for batch in upload.batches)
         lines.append(f"<{upload.target}>: {upload.triples} triples in {len(upload.batches)} batch(es), "
-                     f"{size} bytes of N-Triples, by {how} into {STAGING_PREFIX}TOKEN:{number}")
+                     f"{size} bytes of N-Triples, by {how} into {_staging_prefix(upload.target)}TOKEN")
     lines.append(f"then one SPARQL Update to {endpoint.update or endpoint.query}: MOVE each staging "
                  "graph over its target (DROP for an empty one), after checking the triple counts")
     return lines
@@ -143,9 +145,15 @@ def _count(endpoint: Endpoint, graph: str) -> int:
     return int(value) if isinstance(value, Literal) else 0
 
 
-def _leftover_staging(endpoint: Endpoint) -> list[str]:
-    text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER (STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+def _staging_prefix(target: URIRef) -> str:
+    """The staging graphs of one target share this prefix (a hash of the target's IRI)."""
+    return f"{STAGING_PREFIX}{hashlib.sha256(str(target).encode()).hexdigest()[:16]}:"
+
+
+def _leftover_staging(endpoint: Endpoint, targets: list[URIRef]) -> list[str]:
+    """Staging graphs a failed push to one of ``targets`` left behind (no other push's)."""
+    tests = " || ".join(f'STRSTARTS(STR(?g), "{_staging_prefix(target)}")' for target in targets)
+    text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER ({tests}) }}"
     return sorted(str(row[0]) for row in select(endpoint, text).rows
                   if isinstance(row[0], URIRef) and not IRI_FORBIDDEN.search(row[0]))
 
@@ -168,9 +176,9 @@ def _send(endpoint: Endpoint, graph: str, batch: bytes, what: str) -> None:
 
 def push(endpoint: Endpoint, uploads: list[GraphUpload], progress: Progress = lambda _m: None) -> None:
     """Load ``uploads`` into staging graphs, check them, then move them over their targets."""
-    _drop(endpoint, _leftover_staging(endpoint))
+    _drop(endpoint, _leftover_staging(endpoint, [upload.target for upload in uploads]))
     token = secrets.token_hex(6)
-    staging = {upload.target: f"{STAGING_PREFIX}{token}:{n}" for n, upload in enumerate(uploads)}
+    staging = {upload.target: f"{_staging_prefix(upload.target)}{token}" for upload in uploads}
     sent = 0
     try:
         for upload in uploads:

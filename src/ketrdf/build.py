@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ketrdf.catalogue import catalogue_graph
@@ -22,6 +23,7 @@ from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
 from ketrdf.namespaces import bind_prefixes
+from ketrdf.oxigraph_engine import load_store
 from ketrdf.paths import Project
 from ketrdf.qc import QcProblem, load_checks, run_checks
 from ketrdf.queries import load_catalog
@@ -91,13 +93,16 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
                  queries=catalogue_graph(load_catalog(project.queries_dir)))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
-    union = kg.union()
     progress("validating against SHACL shapes")
-    report = validate(union, load_shapes(project.shape_files()), validator)
+    graphs = list(kg.named_graphs().values())
+    # The fast path reads the named graphs in place and queries one Oxigraph store of them;
+    # the reference path gives pyshacl and rdflib's engine the union as one rdflib graph.
+    data: ox.Store | Graph = load_store(graphs) if validator == "fast" else kg.union()
+    report = validate(graphs, load_shapes(project.shape_files()), validator,
+                      store=data if isinstance(data, ox.Store) else None)
     progress("running QC checks")
     checks = load_checks(project.qc_dir)
-    engine = "oxigraph" if validator == "fast" else "rdflib"
-    return Checked(kg, report, tuple(run_checks(union, checks, engine)), len(checks))
+    return Checked(kg, report, tuple(run_checks(data, checks)), len(checks))
 
 
 def failure(checked: Checked) -> ValidationFailed:

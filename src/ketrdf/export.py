@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.plugins.serializers.nt import _nt_row
 
 from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph, merge
@@ -44,9 +45,14 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted({line for line in data.splitlines() if line.strip()})
-    return b"\n".join(lines) + b"\n" if lines else b""
+def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> bytes:
+    """N-Triples or N-Quads lines (rdflib's own row writer), sorted, without copying the graphs."""
+    graphs = kg.named_graphs()
+    lines: set[str] = set()
+    for name in names:
+        ending = f" <{name}> .\n" if quads else " .\n"
+        lines.update(_nt_row(triple)[:-3] + ending for triple in graphs[name])
+    return "".join(sorted(lines)).encode("utf-8", "replace")
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
@@ -108,17 +114,13 @@ def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") ->
     names = GRAPH_SELECTIONS[selection]
     if output_format == "trig":
         return _trig(kg, names)
-    if quads:
-        data = kg.to_dataset(names).serialize(format=serializer, encoding="utf-8")
-    else:
-        graphs = kg.named_graphs()
-        merged = merge(graphs[name] for name in names)
-        if output_format == "jsonld":
-            return _jsonld(merged)
-        data = merged.serialize(format=serializer, encoding="utf-8")
     if output_format in ("ntriples", "nquads"):
-        return _sorted_lines(data)
-    return data
+        return _sorted_lines(kg, names, quads)
+    graphs = kg.named_graphs()
+    merged = merge(graphs[name] for name in names)
+    if output_format == "jsonld":
+        return _jsonld(merged)
+    return merged.serialize(format=serializer, encoding="utf-8")
 
 
 def export(kg: KnowledgeGraph, output_format: str, path: Path, selection: str = "all") -> int:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from ketrdf.errors import InputError
 from ketrdf.namespaces import SH
+from ketrdf.oxigraph_engine import from_oxigraph, load_store
 
 #: Parameters of the implemented components; any other sh: parameter is refused.
 SUPPORTED = {SH[name] for name in (
@@ -62,23 +64,39 @@ class Result:
 
 
 class Data:
-    """The data graph as dictionaries: objects by subject and predicate, instances by class."""
+    """The data graphs as dictionaries: objects by subject and predicate, instances by class.
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    Several graphs are read as their union without copying them into one; SPARQL-based
+    constraints run on ``store`` (the same triples in Oxigraph), made on first use if not given.
+    """
+
+    def __init__(self, graphs: Sequence[Graph], store: ox.Store | None = None) -> None:
+        self.graphs = sorted(graphs, key=len, reverse=True)  # the largest needs no duplicate check
+        self._store = store
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         types: dict[Node, set[Node]] = defaultdict(set)
         children: dict[Node, set[Node]] = defaultdict(set)
-        for s, p, o in graph:
-            self.out[s][p].append(o)
-            if p == RDF.type:
-                types[o].add(s)
-            elif p == RDFS.subClassOf:
-                children[o].add(s)
+        for number, graph in enumerate(self.graphs):
+            earlier = self.graphs[:number]
+            for triple in graph:
+                if earlier and any(triple in other for other in earlier):
+                    continue
+                s, p, o = triple
+                self.out[s][p].append(o)
+                if p == RDF.type:
+                    types[o].add(s)
+                elif p == RDFS.subClassOf:
+                    children[o].add(s)
         self._types = types
         self._children = children
         self._instances: dict[Node, set[Node]] = {}
-        self.sparql_rows: dict[Node, dict[Node, list[dict[str, Identifier]]]] = {}
+        self.sparql_rows: dict[Node, dict[Node, list[dict[str, Node]]]] = {}
+
+    def store(self) -> ox.Store:
+        """The data in an Oxigraph store, for SPARQL-based constraints."""
+        if self._store is None:
+            self._store = load_store(self.graphs)
+        return self._store
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         """The objects of ``subject predicate ?o``."""
@@ -137,9 +155,9 @@ class Validator:
             self.lists[key] = list(Collection(self.shapes_graph, head)) if head is not None else []
         return self.lists[key]
 
-    def run(self, graph: Graph) -> list[Result]:
-        """Every violation of every targeted shape."""
-        data = Data(graph)
+    def run(self, graphs: Sequence[Graph], store: ox.Store | None = None) -> list[Result]:
+        """Every violation of every targeted shape in the union of ``graphs`` (also in ``store``)."""
+        data = Data(graphs, store)
         results: list[Result] = []
         for shape, cls in self.targeted:
             if shape.first("deactivated") == Literal(True):
@@ -253,10 +271,17 @@ class Validator:
             header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
             if not re.search(r"SELECT[^{]*[?$]this\b", text, re.IGNORECASE | re.DOTALL):
                 raise InputError(f"shape {shape.node}: the fast validator needs $this in the SELECT clause")
-            by_focus: dict[Node, list[dict[str, Identifier]]] = defaultdict(list)
-            for row in data.graph.query(header + text):
-                values = row.asdict()  # type: ignore[union-attr]
-                by_focus[values["this"]].append(values)
+            try:
+                solutions = data.store().query(header + text)
+            except SyntaxError as error:
+                raise InputError(f"shape {shape.node}: SPARQL syntax error in sh:select: {error}") from None
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise InputError(f"shape {shape.node}: sh:select must be a SELECT query")
+            names = [variable.value for variable in solutions.variables]
+            by_focus: dict[Node, list[dict[str, Node]]] = defaultdict(list)
+            for solution in solutions:
+                bound = {name: term for name in names if (term := from_oxigraph(solution[name])) is not None}
+                by_focus[bound["this"]].append(bound)
             data.sparql_rows[constraint] = by_focus
         template = self.shapes_graph.value(constraint, SH.message)
         for values in data.sparql_rows[constraint].get(focus, []):
@@ -265,7 +290,7 @@ class Validator:
                          values.get("value", focus), message)
 
 
-def _fill(template: str, values: dict[str, Identifier]) -> str:
+def _fill(template: str, values: dict[str, Node]) -> str:
     """A SHACL message template with {?var} and {$var} replaced by the solution's values."""
     return re.sub(r"\{[?$](\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from ketrdf.errors import InputError
-from ketrdf.oxigraph_engine import load_store
 from ketrdf.oxigraph_engine import run as run_on_oxigraph
 from ketrdf.queries import SavedQuery, read_saved_query, run_sparql
 
@@ -40,15 +40,14 @@ def load_checks(folder: Path) -> list[SavedQuery]:
     return checks
 
 
-def run_checks(graph: Graph, checks: list[SavedQuery], engine: str = "oxigraph") -> list[QcProblem]:
-    """Run every check on ``graph`` (with Oxigraph, or rdflib, the reference); problems in a stable order."""
+def run_checks(data: ox.Store | Graph, checks: list[SavedQuery]) -> list[QcProblem]:
+    """Run every check on ``data``: an Oxigraph store, or an rdflib graph (the reference engine)."""
     problems = []
-    store = load_store([graph]) if engine == "oxigraph" else None
     for check in checks:
-        if store is not None:
-            result = run_on_oxigraph(store, check.text, origin=str(check.path))
+        if isinstance(data, ox.Store):
+            result = run_on_oxigraph(data, check.text, origin=str(check.path))
         else:
-            result = run_sparql(graph, check.text, origin=str(check.path))
+            result = run_sparql(data, check.text, origin=str(check.path))
         focus_at = result.variables.index("focus")
         message_at = result.variables.index("message")
         for row in result.rows:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from ketrdf.errors import InconsistencyError, InputError
 from ketrdf.graphs import KnowledgeGraph
@@ -87,20 +88,25 @@ def get_reasoner(name: str) -> Reasoner:
 
 
 def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = None) -> KnowledgeGraph:
-    """Return ``kg`` with its ``inferred`` graph filled by rules and the OWL-RL closure."""
+    """Return ``kg`` with its ``inferred`` graph filled by rules and the OWL-RL closure.
+
+    One working copy of the asserted graphs grows round by round; every triple
+    added to it was new when added, so those triples (less the trivial ones)
+    are the inferred graph, and no second copy is needed to tell them apart.
+    """
     engine = reasoner or get_reasoner("rl")
     working = kg.asserted()
+    added: list[tuple[Node, Node, Node]] = []
     for _ in range(MAX_ROUNDS):
         derived = apply_rules(rules, working)
         working += derived
+        added.extend(derived)
         entailed = engine.entailments(working)
         _raise_on_inconsistency(entailed)
         working += entailed
+        added.extend(entailed)
         if not apply_rules(rules, working):
             break
     inferred = bind_prefixes(Graph())
-    asserted = kg.asserted()
-    for triple in working:
-        if triple not in asserted and not is_trivial(triple):
-            inferred.add(triple)
+    inferred.addN((*triple, inferred) for triple in added if not is_trivial(triple))
     return replace(kg, inferred=inferred)

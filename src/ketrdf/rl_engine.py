@@ -46,8 +46,9 @@ class _Store:
         self.by_predicate: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
         self.added: set[Triple] = set()
         for triple in triples:
-            self._insert(triple)
-        self.added.clear()
+            if triple not in self.triples:
+                self.triples.add(triple)
+                self.by_predicate[triple[1]].add((triple[0], triple[2]))
 
     def _insert(self, triple: Triple) -> bool:
         if triple in self.triples:
@@ -111,9 +112,7 @@ class RLReasoner:
             changed = len(store.triples) != before
         self._check_consistency(store)
         entailed = Graph()
-        for triple in store.triples:
-            if triple not in graph:
-                entailed.add(triple)
+        entailed.addN((*triple, entailed) for triple in store.added)  # added = not in ``graph``
         return entailed
 
     @staticmethod

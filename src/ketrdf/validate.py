@@ -6,13 +6,16 @@ once already, and a second inference pass in pyshacl would only cost time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from ketrdf.graphs import merge
 from ketrdf.load import load_file
 from ketrdf.namespaces import SH, bind_prefixes
 
@@ -76,34 +79,42 @@ def _short(graph: Graph, node: Node | None) -> str:
     return node.n3(graph.namespace_manager)
 
 
-def _label(data: Graph, node: Node | None) -> str:
+def _label(graphs: Sequence[Graph], node: Node | None) -> str:
     if node is None:
         return ""
-    labels = sorted(data.objects(node, RDFS.label), key=lambda label: (
-        getattr(label, "language", None) != "en", str(label)))
+    found = {label for graph in graphs for label in graph.objects(node, RDFS.label)}
+    labels = sorted(found, key=lambda label: (getattr(label, "language", None) != "en", str(label)))
     return str(labels[0]) if labels else ""
 
 
 VALIDATORS = ("fast", "pyshacl")
 
 
-def validate(data: Graph, shapes: Graph, validator: str = "fast") -> ValidationReport:
-    """Validate ``data`` (already reasoned) against ``shapes`` with ``fast`` or the reference, ``pyshacl``."""
+def validate(data: Graph | Sequence[Graph], shapes: Graph, validator: str = "fast",
+             store: ox.Store | None = None) -> ValidationReport:
+    """Validate ``data`` (already reasoned) against ``shapes`` with ``fast`` or the reference, ``pyshacl``.
+
+    ``data`` is one graph or several read as their union; the fast validator reads them in
+    place and runs SPARQL-based constraints on ``store`` (the same triples) if one is given.
+    """
+    graphs = [data] if isinstance(data, Graph) else list(data)
     if validator == "fast":
         from ketrdf.fast_shacl import Validator, as_report
 
-        violations = Validator(shapes).run(data)
+        violations = Validator(shapes).run(graphs, store)
         conforms, report = not violations, as_report(violations)
     elif validator == "pyshacl":
         from pyshacl import validate as shacl_validate
 
         # inplace: no copy of the data (no inference, and the shapes hold no sh:rule that could add to it)
         conforms, report, _text = shacl_validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+            graphs[0] if len(graphs) == 1 else merge(graphs), shacl_graph=shapes, inference="none",
+            advanced=True, allow_warnings=True, inplace=True
         )
     else:
         raise ValueError(f"unknown validator {validator!r}; choose {', '.join(VALIDATORS)}")
     report_graph = bind_prefixes(report)
+    names = bind_prefixes(Graph())  # ketrdf's prefixes, for short names
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(node, SH.resultSeverity)
@@ -113,11 +124,11 @@ def validate(data: Graph, shapes: Graph, validator: str = "fast") -> ValidationR
         results.append(
             ShapeResult(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus_node=_short(data, focus),
-                focus_label=_label(data, focus),
-                path=_short(data, report.value(node, SH.resultPath)),
+                focus_node=_short(names, focus),
+                focus_label=_label(graphs, focus),
+                path=_short(names, report.value(node, SH.resultPath)),
                 message="; ".join(messages) or "constraint not met",
-                value=_short(data, value) if not isinstance(value, Literal) else value.n3(),
+                value=_short(names, value) if not isinstance(value, Literal) else value.n3(),
                 source_shape=_short(shapes, report.value(node, SH.sourceShape)),
             )
         )

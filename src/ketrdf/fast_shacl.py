@@ -8,6 +8,7 @@ use a component it does not implement instead of skipping them.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections import defaultdict
@@ -33,6 +34,13 @@ SUPPORTED = {SH[name] for name in (
     "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "or", "and", "xone", "not", "node",
     "sparql", "select", "prefixes", "declare", "prefix", "namespace", "deactivated")}
 NUMERIC = (int, float, Decimal)
+
+
+@functools.cache
+def _sh(name: str) -> URIRef:
+    """sh:NAME, made once: a new URIRef per lookup is the costliest step of validating otherwise."""
+    return SH[name]
+
 OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
@@ -47,7 +55,7 @@ class Shape:
 
     def first(self, name: str) -> Node | None:
         """The first value of parameter sh:NAME."""
-        values = self.params.get(SH[name])
+        values = self.params.get(_sh(name))
         return values[0] if values else None
 
 
@@ -119,7 +127,7 @@ class Data:
 def _shape(shapes: Graph, node: Node, cache: dict[Node, Shape]) -> Shape:
     if node in cache:
         return cache[node]
-    shape = Shape(node, path=shapes.value(node, SH.path))
+    shape = Shape(node, path=shapes.value(node, _sh("path")))
     cache[node] = shape
     for predicate, value in shapes.predicate_objects(node):
         if not isinstance(predicate, URIRef) or not str(predicate).startswith(str(SH)):
@@ -130,7 +138,7 @@ def _shape(shapes: Graph, node: Node, cache: dict[Node, Shape]) -> Shape:
         shape.params.setdefault(predicate, []).append(value)
     if isinstance(shape.path, BNode):
         raise InputError(f"shape {node}: only predicate paths are supported by the fast validator")
-    shape.properties = [_shape(shapes, p, cache) for p in shape.params.get(SH.property, [])]
+    shape.properties = [_shape(shapes, p, cache) for p in shape.params.get(_sh("property"), [])]
     return shape
 
 
@@ -145,12 +153,12 @@ class Validator:
         self.shapes_graph = shapes
         self.cache: dict[Node, Shape] = {}
         self.targeted = [(_shape(shapes, node, self.cache), cls)
-                         for node, cls in sorted(shapes.subject_objects(SH.targetClass))]
+                         for node, cls in sorted(shapes.subject_objects(_sh("targetClass")))]
         self.lists: dict[tuple[Node, URIRef], list[Node]] = {}
 
     def _list(self, shape: Shape, name: str) -> list[Node]:
         head = shape.first(name)
-        key = (shape.node, SH[name])
+        key = (shape.node, _sh(name))
         if key not in self.lists:
             self.lists[key] = list(Collection(self.shapes_graph, head)) if head is not None else []
         return self.lists[key]
@@ -179,9 +187,9 @@ class Validator:
             return Result(focus, shape.node, component, shape.path, value, message)
 
         params = shape.params
-        if SH.minCount in params and len(values) < int(params[SH.minCount][0]):  # type: ignore[call-overload]
+        if _sh("minCount") in params and len(values) < int(params[_sh("minCount")][0]):  # type: ignore[call-overload]
             yield result("MinCountConstraintComponent")
-        if SH.maxCount in params and len(set(values)) > int(params[SH.maxCount][0]):  # type: ignore[call-overload]
+        if _sh("maxCount") in params and len(set(values)) > int(params[_sh("maxCount")][0]):  # type: ignore[call-overload]
             yield result("MaxCountConstraintComponent")
         for value in values:
             yield from (result(component, value) for component in self._value_failures(shape, value, data))
@@ -206,30 +214,30 @@ class Validator:
                 yield result("QualifiedMinCountConstraintComponent")
             if high is not None and count > int(high):  # type: ignore[call-overload]
                 yield result("QualifiedMaxCountConstraintComponent")
-        for sparql in params.get(SH.sparql, []):
+        for sparql in params.get(_sh("sparql"), []):
             yield from self._sparql(shape, sparql, focus, data)
         for prop in shape.properties:
             yield from self.check(prop, focus, data)
 
     def _value_failures(self, shape: Shape, value: Node, data: Data) -> Iterable[str]:
         params = shape.params
-        for cls in params.get(SH["class"], []):
+        for cls in params.get(_sh("class"), []):
             if value not in data.instances(cls):
                 yield "ClassConstraintComponent"
-        for datatype in params.get(SH.datatype, []):
+        for datatype in params.get(_sh("datatype"), []):
             if not _has_datatype(value, datatype):
                 yield "DatatypeConstraintComponent"
         kind = shape.first("nodeKind")
         if kind is not None and not _node_kind(value, kind):
             yield "NodeKindConstraintComponent"
-        if SH["in"] in params and value not in self._list(shape, "in"):
+        if _sh("in") in params and value not in self._list(shape, "in"):
             yield "InConstraintComponent"
         pattern = shape.first("pattern")
         if pattern is not None:
             flags = re.IGNORECASE if "i" in str(shape.first("flags") or "") else 0
             if isinstance(value, BNode) or not re.search(str(pattern), str(value), flags):
                 yield "PatternConstraintComponent"
-        if SH.languageIn in params:
+        if _sh("languageIn") in params:
             tags = [str(tag).lower() for tag in self._list(shape, "languageIn")]
             language = value.language.lower() if isinstance(value, Literal) and value.language else None
             if language is None or not any(language == t or language.startswith(t + "-") for t in tags):
@@ -242,16 +250,16 @@ class Validator:
         tests: tuple[tuple[str, Callable[[int], bool] | None], ...] = (
             ("or", lambda n: n >= 1), ("and", None), ("xone", lambda n: n == 1))
         for name, test in tests:
-            if SH[name] not in params:
+            if _sh(name) not in params:
                 continue
-            members = _members(self.shapes_graph, params[SH[name]][0], self.cache)
+            members = _members(self.shapes_graph, params[_sh(name)][0], self.cache)
             passed = sum(1 for member in members if self.conforms(member, value, data))
             if not (test(passed) if test is not None else passed == len(members)):
                 yield f"{name.capitalize()}ConstraintComponent"
-        for negated in params.get(SH["not"], []):
+        for negated in params.get(_sh("not"), []):
             if self.conforms(_shape(self.shapes_graph, negated, self.cache), value, data):
                 yield "NotConstraintComponent"
-        for node in params.get(SH.node, []):
+        for node in params.get(_sh("node"), []):
             if not self.conforms(_shape(self.shapes_graph, node, self.cache), value, data):
                 yield "NodeConstraintComponent"
 
@@ -302,11 +310,13 @@ def _has_datatype(value: Node, datatype: Node) -> bool:
     return actual == datatype and not value.ill_typed
 
 
+NODE_KINDS: dict[Node, tuple[type, ...]] = {
+    SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,), SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal)}
+
+
 def _node_kind(value: Node, kind: Node) -> bool:
-    kinds: dict[Node, tuple[type, ...]] = {
-        SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,), SH.BlankNodeOrIRI: (BNode, URIRef),
-        SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal)}
-    return isinstance(value, kinds.get(kind, ()))
+    return isinstance(value, NODE_KINDS.get(kind, ()))
 
 
 def _compare(value: Node, bound: Node, comparison: str) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.plugins.stores.memory import Memory
+from rdflib.store import Store
 from rdflib.term import Node
 
 from ketrdf.namespaces import (
@@ -27,6 +30,56 @@ def merge(graphs: Iterable[Graph]) -> Graph:
     for graph in graphs:
         merged += graph
     return merged
+
+
+class UnionStore(Store):
+    """The triples of several graphs read in place as one read-only store, each triple once.
+
+    A triple of a later graph is skipped when an earlier graph holds it, so put the
+    largest graph first: its triples need no check.
+    """
+
+    def __init__(self, graphs: Sequence[Graph]) -> None:
+        super().__init__()
+        self.graphs = tuple(graphs)
+        self._prefixes = Memory()
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
+        """Matching triples of every graph, in graph order, without duplicates."""
+        for number, graph in enumerate(self.graphs):
+            earlier = self.graphs[:number]
+            for triple in graph.triples(triple_pattern):
+                if not any(triple in other for other in earlier):
+                    yield triple, iter(())
+
+    def __len__(self, context: Any = None) -> int:
+        return sum(1 for _ in self.triples((None, None, None)))
+
+    def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:
+        raise TypeError("a union view is read-only: add to one of its graphs")
+
+    def addN(self, quads: Iterable[Any]) -> None:
+        raise TypeError("a union view is read-only: add to one of its graphs")
+
+    def remove(self, triple: Any, context: Any = None) -> None:
+        raise TypeError("a union view is read-only: remove from one of its graphs")
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        self._prefixes.bind(prefix, namespace, override)
+
+    def prefix(self, namespace: URIRef) -> str | None:
+        return self._prefixes.prefix(namespace)
+
+    def namespace(self, prefix: str) -> URIRef | None:
+        return self._prefixes.namespace(prefix)
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+        return self._prefixes.namespaces()
+
+
+def union_view(graphs: Sequence[Graph]) -> Graph:
+    """A read-only graph whose triples are those of ``graphs``, none copied (see :class:`UnionStore`)."""
+    return bind_prefixes(Graph(store=UnionStore(graphs)))
 
 
 @dataclass
@@ -61,17 +114,6 @@ class KnowledgeGraph:
             GRAPH_QUERIES: self.queries,
             GRAPH_IMPORTS: self.imports,
         }
-
-    def to_dataset(self, names: Iterable[URIRef] | None = None) -> Dataset:
-        """An rdflib Dataset with the named graphs chosen (all by default)."""
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for name, graph in self.named_graphs().items():
-            if names is None or name in names:
-                target = dataset.graph(name)
-                for triple in graph:
-                    target.add(triple)
-        return dataset
 
     def skolemized(self) -> KnowledgeGraph:
         """A copy whose blank nodes are IRIs that keep their labels (see :meth:`deskolemized`)."""

@@ -88,11 +88,14 @@ def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = Non
         except (OSError, ValueError, RuntimeError) as error:
             outcome["error"] = error
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryError(f"{origin}: query stopped after the time limit of {timeout} s (--timeout)")
+    if timeout is None:
+        work()
+    else:
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            raise QueryError(f"{origin}: query stopped after the time limit of {timeout} s (--timeout)")
     if "error" in outcome:
         raise QueryError(f"{origin}: {outcome['error']}")
     found = outcome.get("result")

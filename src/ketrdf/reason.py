@@ -14,10 +14,9 @@ from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
-from rdflib.term import Node
 
 from ketrdf.errors import InconsistencyError, InputError
-from ketrdf.graphs import KnowledgeGraph
+from ketrdf.graphs import KnowledgeGraph, union_view
 from ketrdf.namespaces import bind_prefixes
 from ketrdf.rules import Rule, apply_rules
 
@@ -90,21 +89,18 @@ def get_reasoner(name: str) -> Reasoner:
 def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = None) -> KnowledgeGraph:
     """Return ``kg`` with its ``inferred`` graph filled by rules and the OWL-RL closure.
 
-    One working copy of the asserted graphs grows round by round; every triple
-    added to it was new when added, so those triples (less the trivial ones)
-    are the inferred graph, and no second copy is needed to tell them apart.
+    Rules and engine read the asserted graphs and what was added so far as one view,
+    copying nothing; every triple added was new when added, so the added triples (less
+    the trivial ones) are the inferred graph.
     """
     engine = reasoner or get_reasoner("rl")
-    working = kg.asserted()
-    added: list[tuple[Node, Node, Node]] = []
+    added = bind_prefixes(Graph())
+    working = union_view((kg.content, kg.ontology, added))
     for _ in range(MAX_ROUNDS):
-        derived = apply_rules(rules, working)
-        working += derived
-        added.extend(derived)
+        added += apply_rules(rules, working)
         entailed = engine.entailments(working)
         _raise_on_inconsistency(entailed)
-        working += entailed
-        added.extend(entailed)
+        added += entailed
         if not apply_rules(rules, working):
             break
     inferred = bind_prefixes(Graph())

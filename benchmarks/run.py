@@ -38,7 +38,7 @@ SIZES = {"review": 1, "10k": 4, "100k": 35, "1m": 350}
 
 def run_once(engine: str, copies: int) -> dict[str, float]:
     """Run the pipeline once in this process; return seconds per stage and peak MB."""
-    from ketrdf.export import serialize
+    from ketrdf.export import export
     from ketrdf.graphs import KnowledgeGraph
     from ketrdf.load import load_file, load_sources
     from ketrdf.oxigraph_engine import load_store
@@ -96,7 +96,7 @@ def run_once(engine: str, copies: int) -> dict[str, float]:
         times["queries"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        serialize(kg, "nquads")
+        export(kg, "nquads", Path(folder) / "ketrdf.nq")
         times["export"] = time.perf_counter() - mark
         times["total"] = time.perf_counter() - started
         times["triples"] = float(len(kg.ontology) + len(kg.content) + len(kg.inferred))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from rdflib.compare import isomorphic
 
 from ketrdf.errors import OutputError
 from ketrdf.export import FORMATS, export, serialize
+from ketrdf.files import atomic_write_chunks
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 from ketrdf.paths import Project
@@ -87,6 +89,21 @@ def test_failed_export_leaves_the_old_file_and_no_temporary(
         export(reasoned, "turtle", target)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_a_failure_between_chunks_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    """N-Triples and N-Quads are written chunk by chunk; a failure halfway loses nothing."""
+    target = tmp_path / "out.nq"
+    target.write_text("old\n", encoding="utf-8")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"<urn:a> <urn:b> <urn:c> .\n"
+        raise RuntimeError("the producer failed")
+
+    with pytest.raises(RuntimeError, match="the producer failed"):
+        atomic_write_chunks(target, chunks())
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nq"]
 
 
 def test_unknown_format_and_selection_are_refused(reasoned: KnowledgeGraph) -> None:

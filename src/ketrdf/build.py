@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 
 from ketrdf.catalogue import catalogue_graph
 from ketrdf.errors import InputError, ValidationFailed
-from ketrdf.export import serialize
+from ketrdf.export import export
 from ketrdf.files import atomic_write_bytes
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.load import load_sources
@@ -130,10 +130,10 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = "
     progress("writing artefacts")
     written = []
     for name, output_format, selection in ARTEFACTS:
-        atomic_write_bytes(out / name, serialize(kg, output_format, selection))
+        export(kg, output_format, out / name, selection)
         written.append(out / name)
     # The cache keeps blank-node labels (skolemized), so exports from it match a fresh build.
-    atomic_write_bytes(out / CACHE_FILE, serialize(kg.skolemized(), "nquads", "all"))
+    export(kg.skolemized(), "nquads", out / CACHE_FILE, "all")
     manifest = {
         "sources": sources,
         "reasoner": (reasoner.name if reasoner else "rl"),

@@ -394,11 +394,11 @@ def docs(ctx: click.Context, output: Path | None) -> None:
 def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
     """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
     from ketrdf.export import export as write_export
-    from ketrdf.export import serialize
+    from ketrdf.export import serialize_chunks
 
     kg = _graph(ctx)
     if output is None:
-        sys.stdout.buffer.write(serialize(kg, output_format, selection))
+        sys.stdout.buffer.writelines(serialize_chunks(kg, output_format, selection))
         return
     size = write_export(kg, output_format, output, selection)
     click.echo(f"wrote {output} ({size} bytes)", err=True)

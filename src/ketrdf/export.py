@@ -8,12 +8,13 @@ writes it; all rely on the stable blank-node labels the loader assigns.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 
-from ketrdf.files import atomic_write_bytes
+from ketrdf.files import atomic_write_chunks
 from ketrdf.graphs import KnowledgeGraph, merge
 from ketrdf.namespaces import (
     GRAPH_CONTENT,
@@ -37,6 +38,7 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
     "inferred": (GRAPH_INFERRED,),
     "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
 }
+LINES_PER_CHUNK = 20000
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 
@@ -45,14 +47,17 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> bytes:
-    """N-Triples or N-Quads lines (rdflib's own row writer), sorted, without copying the graphs."""
+def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+    """N-Triples or N-Quads lines (rdflib's own row writer), sorted, in chunks; no copy of the graphs."""
     graphs = kg.named_graphs()
     lines: set[str] = set()
     for name in names:
         ending = f" <{name}> .\n" if quads else " .\n"
         lines.update(_nt_row(triple)[:-3] + ending for triple in graphs[name])
-    return "".join(sorted(lines)).encode("utf-8", "replace")
+    ordered = sorted(lines)
+    del lines
+    for start in range(0, len(ordered), LINES_PER_CHUNK):
+        yield "".join(ordered[start:start + LINES_PER_CHUNK]).encode("utf-8", "replace")
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
@@ -103,8 +108,8 @@ def _sort_values(node: object) -> object:
     return node
 
 
-def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> bytes:
-    """Serialize the selected graphs of ``kg`` as ``output_format`` (see :data:`FORMATS`)."""
+def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> Iterator[bytes]:
+    """The selected graphs as ``output_format`` (see :data:`FORMATS`), in pieces to write in turn."""
     output_format = normalise_format(output_format)
     if output_format not in FORMATS:
         raise ValueError(f"unknown format {output_format!r}; formats: {', '.join(FORMATS)}")
@@ -112,19 +117,22 @@ def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") ->
         raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
     serializer, quads, _suffix = FORMATS[output_format]
     names = GRAPH_SELECTIONS[selection]
-    if output_format == "trig":
-        return _trig(kg, names)
     if output_format in ("ntriples", "nquads"):
         return _sorted_lines(kg, names, quads)
+    if output_format == "trig":
+        return iter((_trig(kg, names),))
     graphs = kg.named_graphs()
     merged = merge(graphs[name] for name in names)
     if output_format == "jsonld":
-        return _jsonld(merged)
-    return merged.serialize(format=serializer, encoding="utf-8")
+        return iter((_jsonld(merged),))
+    return iter((merged.serialize(format=serializer, encoding="utf-8"),))
+
+
+def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> bytes:
+    """Serialize the selected graphs of ``kg`` as ``output_format``, as one piece."""
+    return b"".join(serialize_chunks(kg, output_format, selection))
 
 
 def export(kg: KnowledgeGraph, output_format: str, path: Path, selection: str = "all") -> int:
-    """Write the selected graphs to ``path`` atomically; return the number of bytes."""
-    data = serialize(kg, output_format, selection)
-    atomic_write_bytes(path, data)
-    return len(data)
+    """Write the selected graphs to ``path`` atomically, piece by piece; return the number of bytes."""
+    return atomic_write_chunks(path, serialize_chunks(kg, output_format, selection))

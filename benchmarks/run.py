@@ -4,8 +4,10 @@ Usage: python benchmarks/run.py [--sizes review,10k,100k] [--baseline-limit SECO
        python benchmarks/run.py --shape-costs 10k
 
 For each size (the review itself, or generated copies of its content under the
-same ontology) a fresh subprocess runs one pipeline and reports wall time per
-stage and its peak memory:
+same ontology, written to an N-Triples file first by another process) a fresh
+subprocess runs one pipeline and reports wall time per stage and per saved
+query, and the peak memory so far after each stage (the "MB" row; the count
+starts when the pipeline starts, on Linux):
 
 - fast:  ketrdf's path: load, rules + rl engine, the fast SHACL validator reading the named
          graphs in place, QC on Oxigraph, every saved query on the same Oxigraph store
@@ -22,6 +24,8 @@ property shapes) on the reasoned graph of that size, costliest first.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import os
 import resource
@@ -34,10 +38,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"review": 1, "10k": 4, "100k": 35, "1m": 350}
+STAGES = ("parse", "reason", "validate", "queries", "export", "total")
 
 
-def run_once(engine: str, copies: int) -> dict[str, float]:
-    """Run the pipeline once in this process; return seconds per stage and peak MB."""
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (VmHWM; reset by :func:`_reset_peak`)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> None:
+    """Start the peak-memory count afresh (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError):  # not Linux, or not allowed: the peak then includes the set-up
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def generate(copies: int, target: Path) -> None:
+    """Write the review's content, or ``copies`` renamed copies of it, as N-Triples."""
+    from ketrdf.load import load_sources
+    from ketrdf.paths import Project
+    from ketrdf.synthetic import scaled_content
+
+    content = scaled_content(load_sources(Project(ROOT)).content, copies)
+    target.write_bytes(content.serialize(format="nt", encoding="utf-8"))
+
+
+def run_once(engine: str, source: Path) -> dict[str, float]:
+    """Run the pipeline once in this process on ``source``; seconds and peak MB per stage, per query."""
     from ketrdf.export import export
     from ketrdf.graphs import KnowledgeGraph
     from ketrdf.load import load_file, load_sources
@@ -48,29 +77,31 @@ def run_once(engine: str, copies: int) -> dict[str, float]:
     from ketrdf.queries import bind_parameters, load_catalog, run_sparql
     from ketrdf.reason import get_reasoner, reason
     from ketrdf.rules import load_rules
-    from ketrdf.synthetic import scaled_content
     from ketrdf.validate import load_shapes, validate
 
     project = Project(ROOT)
-    times: dict[str, float] = {}
-    review = load_sources(project)
+    figures: dict[str, float] = {}
     # Example parameters name things by label; in N copies a label names N things, so
     # they are resolved once in the review itself (copy 0 keeps its IRIs).
-    review_union = reason(review, load_rules(project.rule_files()), get_reasoner("rl")).union()
+    review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
     catalog = load_catalog(project.queries_dir)
     bindings = {name: bind_parameters(saved, saved.example, review_union) for name, saved in catalog.items()}
+    del review_union
+    gc.collect()
+    _reset_peak()
+
+    def stage(name: str, since: float) -> None:
+        figures[name] = time.perf_counter() - since
+        figures[f"{name} MB"] = _peak_mb()
+
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "content.nt"
-        content = scaled_content(review.content, copies)
-        source.write_bytes(content.serialize(format="nt", encoding="utf-8"))
         started = time.perf_counter()
-        ontology = load_file(project.ontology_file)
-        kg = KnowledgeGraph(ontology, load_file(source))
-        times["parse"] = time.perf_counter() - started
+        kg = KnowledgeGraph(load_file(project.ontology_file), load_file(source))
+        stage("parse", started)
 
         mark = time.perf_counter()
         kg = reason(kg, load_rules(project.rule_files()), get_reasoner(engine))
-        times["reason"] = time.perf_counter() - mark
+        stage("reason", mark)
 
         mark = time.perf_counter()
         graphs = list(kg.named_graphs().values())
@@ -82,26 +113,27 @@ def run_once(engine: str, copies: int) -> dict[str, float]:
             union = kg.union()
             report = validate(union, load_shapes(project.shape_files()), "pyshacl")
             problems = run_checks(union, load_checks(project.qc_dir))
-        times["validate"] = time.perf_counter() - mark
+        stage("validate", mark)
         if report.violations() or problems:
             found = f"{report.violations()[:3]} {problems[:3]}"
             raise SystemExit(f"the generated graph does not validate: {found}")
 
         mark = time.perf_counter()
         for name, saved in catalog.items():
+            query_started = time.perf_counter()
             if engine == "rl":
                 run_on_oxigraph(store, saved.text, bindings[name], origin=name)
             else:
                 run_sparql(union, saved.text, bindings[name], origin=name)
-        times["queries"] = time.perf_counter() - mark
+            figures[f"query {name}"] = time.perf_counter() - query_started
+        stage("queries", mark)
 
         mark = time.perf_counter()
         export(kg, "nquads", Path(folder) / "ketrdf.nq")
-        times["export"] = time.perf_counter() - mark
-        times["total"] = time.perf_counter() - started
-        times["triples"] = float(len(kg.ontology) + len(kg.content) + len(kg.inferred))
-    times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return times
+        stage("export", mark)
+        stage("total", started)
+        figures["triples"] = float(len(kg.ontology) + len(kg.content) + len(kg.inferred))
+    return figures
 
 
 def shape_costs(copies: int) -> list[tuple[float, str]]:
@@ -143,13 +175,13 @@ def shape_costs(copies: int) -> list[tuple[float, str]]:
     return sorted(costs, reverse=True)
 
 
-def measure(engine: str, copies: int, repeat: int, limit: float) -> dict[str, float] | None:
+def measure(engine: str, source: Path, repeat: int, limit: float) -> dict[str, float] | None:
     """Median figures of ``repeat`` subprocess runs, or None if a run passes ``limit`` seconds."""
     runs = []
     for _ in range(repeat):
         try:
             done = subprocess.run(
-                [sys.executable, __file__, "--child", engine, str(copies)],
+                [sys.executable, __file__, "--child", engine, str(source)],
                 capture_output=True, text=True, timeout=limit, check=True, cwd=ROOT,
                 env={**os.environ, "KETRDF_MAX_INPUT_MB": "100000", "KETRDF_MAX_TRIPLES": "100000000"},
             )
@@ -161,6 +193,26 @@ def measure(engine: str, copies: int, repeat: int, limit: float) -> dict[str, fl
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
+def print_size(size: str, fast: dict[str, float] | None, naive: dict[str, float] | None) -> None:
+    """One size: seconds and peak MB (so far, after each stage) per path, ratios, then each query."""
+    for label, figures in (("fast", fast), ("naive", naive)):
+        if figures is None:
+            print(f"{size:>8} {'':>9} {label:>6}  did not finish within the limit (or skipped)")
+            continue
+        cells = " ".join(f"{figures[s]:9.2f}" for s in STAGES)
+        print(f"{size:>8} {int(figures['triples']):9d} {label:>6} {cells}")
+        memory = " ".join(f"{figures[s + ' MB']:9.0f}" for s in STAGES)
+        print(f"{'':>8} {'':>9} {'MB':>6} {memory}")
+    if fast and naive:
+        ratios = " ".join(f"{naive[s] / fast[s]:9.1f}" if fast[s] else f"{'-':>9}" for s in STAGES)
+        print(f"{size:>8} {'':>9} {'ratio':>6} {ratios}")
+    if fast:
+        print(f"{'':>8} saved query (seconds)          fast     naive   ratio")
+        for key in sorted(k for k in fast if k.startswith("query ")):
+            other = f"{naive[key]:9.3f} {naive[key] / fast[key]:7.1f}" if naive and fast[key] else ""
+            print(f"{'':>8} {key[6:]:<28} {fast[key]:7.3f} {other}")
+
+
 def main() -> None:
     """Print the comparison table."""
     parser = argparse.ArgumentParser(description=__doc__,
@@ -170,33 +222,31 @@ def main() -> None:
     parser.add_argument("--baseline-limit", type=float, default=300.0)
     parser.add_argument("--limit", type=float, default=1800.0)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--shape-costs", choices=sorted(SIZES), default=None)
     args = parser.parse_args()
     if args.shape_costs:
         for seconds, name in shape_costs(SIZES[args.shape_costs]):
             print(f"{seconds:8.2f} s  {name}")
         return
-    if args.child:
-        print(json.dumps(run_once(args.child[0], int(args.child[1]))))
+    if args.generate:
+        generate(int(args.generate[0]), Path(args.generate[1]))
         return
-    stages = ("parse", "reason", "validate", "queries", "export", "total")
-    header = " ".join(f"{stage:>9}" for stage in stages)
-    print(f"{'size':>8} {'triples':>9} {'path':>6} {header} {'peak MB':>8}")
+    if args.child:
+        print(json.dumps(run_once(args.child[0], Path(args.child[1]))))
+        return
+    header = " ".join(f"{stage:>9}" for stage in STAGES)
+    print(f"{'size':>8} {'triples':>9} {'path':>6} {header}")
     baseline_alive = True
     for size in args.sizes.split(","):
-        copies = SIZES[size]
-        fast = measure("rl", copies, args.repeat, args.limit)
-        naive = measure("owlrl", copies, args.repeat, args.baseline_limit) if baseline_alive else None
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "content.nt"
+            subprocess.run([sys.executable, __file__, "--generate", str(SIZES[size]), str(source)],
+                           check=True, cwd=ROOT)
+            fast = measure("rl", source, args.repeat, args.limit)
+            naive = measure("owlrl", source, args.repeat, args.baseline_limit) if baseline_alive else None
         baseline_alive = naive is not None
-        for label, figures in (("fast", fast), ("naive", naive)):
-            if figures is None:
-                print(f"{size:>8} {'':>9} {label:>6}  did not finish within the limit (or skipped)")
-                continue
-            cells = " ".join(f"{figures[s]:9.2f}" for s in stages)
-            print(f"{size:>8} {int(figures['triples']):9d} {label:>6} {cells} {figures['peak_mb']:8.0f}")
-        if fast and naive:
-            ratios = " ".join(f"{naive[s] / fast[s]:9.1f}" if fast[s] else f"{'-':>9}" for s in stages)
-            print(f"{size:>8} {'':>9} {'ratio':>6} {ratios}")
+        print_size(size, fast, naive)
 
 
 if __name__ == "__main__":

@@ -112,3 +112,33 @@ def test_blank_node_labels_are_stable_across_loads(tmp_path: Path) -> None:
     first = sorted(str(t) for triple in load_file(source) for t in triple if isinstance(t, BNode))
     second = sorted(str(t) for triple in load_file(source) for t in triple if isinstance(t, BNode))
     assert first == second and len(set(first)) == 2
+
+
+def test_blank_nodes_nest_100_deep_and_no_deeper(tmp_path: Path) -> None:
+    """Oxigraph parses any depth; ketrdf stops where canonical labelling and rdflib would not cope."""
+    def nested(depth: int) -> str:
+        return PREFIX + "ex:a ex:p " + "[ ex:p " * depth + "1" + " ]" * depth + " .\n"
+
+    assert len(load_file(write(tmp_path / "deep.ttl", nested(100)))) == 101
+    with pytest.raises(InputError, match=r"too\.ttl: nested too deeply to parse \(blank nodes more than 100"):
+        load_file(write(tmp_path / "too.ttl", nested(101)))
+
+
+def test_a_long_list_is_not_nesting(tmp_path: Path) -> None:
+    members = " ".join(str(number) for number in range(150))
+    graph = load_file(write(tmp_path / "list.ttl", f"{PREFIX}ex:a ex:p ( {members} ) ."))
+    assert len(list(graph.objects(None, RDF.first))) == 150
+
+
+def test_oxigraph_and_rdflib_parsers_give_the_same_graph(project: Project) -> None:
+    """The loader parses with Oxigraph and falls back to rdflib; both read the sources alike."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from ketrdf.load import _simple_strings
+
+    files = [project.ontology_file, *project.content_files(), *project.shape_files()]
+    assert len(files) > 3
+    for path in files:
+        reference = _simple_strings(Graph().parse(path, format="turtle"))
+        assert isomorphic(load_file(path), reference), path

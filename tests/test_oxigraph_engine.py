@@ -14,9 +14,10 @@ from rdflib.term import Node
 from ketrdf.cli import main
 from ketrdf.errors import QueryError
 from ketrdf.graphs import KnowledgeGraph
-from ketrdf.oxigraph_engine import from_oxigraph, load_store, run, to_oxigraph
+from ketrdf.oxigraph_engine import load_store, run
 from ketrdf.paths import Project
 from ketrdf.queries import bind_parameters, load_catalog, run_saved_query
+from ketrdf.terms import from_oxigraph, to_oxigraph
 from tests.test_stores import canonical_rows
 
 

@@ -170,7 +170,7 @@ def read_cache(path: Path) -> KnowledgeGraph:
     """
     import pyoxigraph as ox
 
-    from ketrdf.oxigraph_engine import from_oxigraph
+    from ketrdf.terms import from_oxigraph
 
     graphs = {name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
     for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):

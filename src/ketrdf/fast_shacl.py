@@ -24,7 +24,8 @@ from rdflib.term import Node
 
 from ketrdf.errors import InputError
 from ketrdf.namespaces import SH
-from ketrdf.oxigraph_engine import from_oxigraph, load_store
+from ketrdf.oxigraph_engine import load_store
+from ketrdf.terms import from_oxigraph
 
 #: Parameters of the implemented components; any other sh: parameter is refused.
 SUPPORTED = {SH[name] for name in (

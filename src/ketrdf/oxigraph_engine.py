@@ -13,47 +13,13 @@ import threading
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Identifier, Node
+from rdflib import Graph
+from rdflib.term import Identifier
 
 from ketrdf.errors import QueryError
 from ketrdf.namespaces import PREFIXES
 from ketrdf.queries import QueryResult, refuse_remote_keywords, with_values
-
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-def to_oxigraph(term: Node) -> Term:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryError(f"cannot bind {term!r}")
-
-
-def from_oxigraph(term: object) -> Node | None:
-    """A pyoxigraph term as the rdflib term rdflib's own engine would give."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-    raise QueryError(f"unexpected result term {term!r}")
+from ketrdf.terms import from_oxigraph, to_oxigraph
 
 
 def load_store(graphs: Iterable[Graph]) -> ox.Store:

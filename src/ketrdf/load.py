@@ -17,7 +17,6 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL, RDF, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -28,14 +27,14 @@ from ketrdf.graphs import KnowledgeGraph
 from ketrdf.mappings import content_graph, read_mappings
 from ketrdf.namespaces import IRI_FORBIDDEN, bind_prefixes
 from ketrdf.paths import Project
-from ketrdf.terms import from_oxigraph
+from ketrdf.terms import from_oxigraph, to_oxigraph
 
 FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 DEFAULT_MAX_INPUT_MB = 32
 DEFAULT_MAX_TRIPLES = 2_000_000
-MAX_NESTING = 100  # about as deep as rdflib's recursive parser and writers go
+MAX_NESTING = 100  # about as deep as rdflib's recursive parser and Turtle writer go
 
 
 def _limit(variable: str, default: float, unit: str) -> float:
@@ -116,18 +115,23 @@ def _refuse_remote_contexts(path: Path, document: Any) -> None:
 
 
 def _stable_blank_nodes(graph: Graph, path: Path) -> Graph:
-    """Relabel blank nodes canonically, scoped to the file, so builds are reproducible."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
+    """Blank nodes relabelled canonically and scoped to the file, so that builds are reproducible.
+
+    The labels are those of W3C RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's); nesting
+    deeper than :data:`MAX_NESTING` is refused first.
+    """
+    if _nesting_depth(graph) > MAX_NESTING:
+        raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
+    dataset = ox.Dataset(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                         for s, p, o in graph)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     scope = hashlib.sha256(path.name.encode()).hexdigest()[:8]
-    canonical = to_canonical_graph(graph)
+
+    def term(node: object) -> Node:
+        return BNode(f"{scope}{node.value}") if isinstance(node, ox.BlankNode) else from_oxigraph(node)  # type: ignore[return-value]
+
     relabelled = bind_prefixes(Graph())
-    for triple in canonical:
-        relabelled.add(
-            tuple(  # type: ignore[arg-type]
-                BNode(f"{scope}{term}") if isinstance(term, BNode) else term for term in triple
-            )
-        )
+    relabelled.addN((term(q.subject), term(q.predicate), term(q.object), relabelled) for q in dataset)
     return relabelled
 
 
@@ -142,11 +146,7 @@ def load_file(path: Path) -> Graph:
     if fast is not None:
         graph, has_blank_nodes = fast
         _check_size(graph, path)
-        if not has_blank_nodes:
-            return graph
-        if _nesting_depth(graph) > MAX_NESTING:  # canonical labelling would take hours
-            raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
-        return _stable_blank_nodes(graph, path)
+        return _stable_blank_nodes(graph, path) if has_blank_nodes else graph
     graph = bind_prefixes(Graph())
     base = path.resolve().as_uri()
     try:
@@ -179,7 +179,9 @@ def load_file(path: Path) -> Graph:
         raise InputError(f"{path}: {rdf_format} syntax error: {detail or type(error).__name__}") from None
     _check_size(graph, path)
     _refuse_invalid_iris(graph, path)
-    return _stable_blank_nodes(_simple_strings(graph), path)
+    graph = _simple_strings(graph)
+    has_blank_nodes = any(isinstance(term, BNode) for triple in graph for term in triple)
+    return _stable_blank_nodes(graph, path) if has_blank_nodes else graph
 
 
 def _check_size(graph: Graph, path: Path) -> None:

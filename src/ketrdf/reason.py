@@ -9,11 +9,13 @@ reference); the tests check that they give the same entailments.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from ketrdf.errors import InconsistencyError, InputError
 from ketrdf.graphs import KnowledgeGraph, union_view
@@ -26,6 +28,7 @@ REFLEXIVE_AXIOMS = {
     RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs,
 }
 MAX_ROUNDS = 10
+Triple = tuple[Node, Node, Node]
 
 
 class Reasoner(Protocol):
@@ -33,7 +36,7 @@ class Reasoner(Protocol):
 
     name: str
 
-    def entailments(self, graph: Graph) -> Graph:
+    def entailments(self, graph: Graph) -> Iterable[Triple]:
         """Return entailed triples not in ``graph``, unfiltered; ``graph`` is left unchanged."""
         ...
 
@@ -69,8 +72,8 @@ def is_trivial(triple: tuple[object, object, object]) -> bool:
     return predicate in (RDFS.subClassOf, RDFS.domain, RDFS.range) and obj == OWL.Thing
 
 
-def _raise_on_inconsistency(entailed: Graph) -> None:
-    messages = sorted(str(message) for message in entailed.objects(None, OWLRL_ERROR))
+def _raise_on_inconsistency(entailed: list[Triple]) -> None:
+    messages = sorted(str(message) for _subject, predicate, message in entailed if predicate == OWLRL_ERROR)
     if messages:
         listed = "; ".join(messages)
         raise InconsistencyError(f"the ontology and content are inconsistent under OWL-RL: {listed}")
@@ -98,11 +101,11 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
     working = union_view((kg.content, kg.ontology, added))
     for _ in range(MAX_ROUNDS):
         added += apply_rules(rules, working)
-        entailed = engine.entailments(working)
+        entailed = list(engine.entailments(working))
         _raise_on_inconsistency(entailed)
-        added += entailed
+        added.addN((*triple, added) for triple in entailed)
         if not apply_rules(rules, working):
             break
-    inferred = bind_prefixes(Graph())
-    inferred.addN((*triple, inferred) for triple in added if not is_trivial(triple))
-    return replace(kg, inferred=inferred)
+    for triple in [triple for triple in added if is_trivial(triple)]:
+        added.remove(triple)
+    return replace(kg, inferred=added)

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from rdflib import Graph, Literal
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
@@ -97,11 +96,11 @@ class RLReasoner:
 
     name = "rl"
 
-    def entailments(self, graph: Graph) -> Graph:
+    def entailments(self, graph: Graph) -> set[Triple]:
         """Return the triples the supported rules entail beyond ``graph``."""
-        self._refuse_unsupported(graph)
         store = _Store(graph)
-        chains = self._chains(graph)
+        self._refuse_unsupported(store)
+        chains = self._chains(store)
         changed = True
         while changed:
             before = len(store.triples)
@@ -111,23 +110,29 @@ class RLReasoner:
             self._equality(store)
             changed = len(store.triples) != before
         self._check_consistency(store)
-        entailed = Graph()
-        entailed.addN((*triple, entailed) for triple in store.added)  # added = not in ``graph``
-        return entailed
+        return store.added  # what it added: not in ``graph``
 
     @staticmethod
-    def _refuse_unsupported(graph: Graph) -> None:
-        used = sorted({str(p) for p in graph.predicates() if p in UNSUPPORTED}
-                      | {str(o) for o in graph.objects(None, RDF.type) if o in UNSUPPORTED})
+    def _refuse_unsupported(store: _Store) -> None:
+        used = sorted({str(p) for p in store.by_predicate if p in UNSUPPORTED}
+                      | {str(o) for _s, o in store.by_predicate.get(RDF.type, ()) if o in UNSUPPORTED})
         if used:
             raise InputError(f"the fast reasoner does not implement {', '.join(used)}; "
                              "use --reasoner owlrl")
 
     @staticmethod
-    def _chains(graph: Graph) -> list[tuple[Node, list[Node]]]:
+    def _chains(store: _Store) -> list[tuple[Node, list[Node]]]:
+        """Each ``owl:propertyChainAxiom`` with its RDF list of properties, in order."""
+        first = dict(store.by_predicate.get(RDF.first, ()))
+        rest = dict(store.by_predicate.get(RDF.rest, ()))
         chains = []
-        for prop, head in graph.subject_objects(OWL.propertyChainAxiom):
-            chains.append((prop, list(Collection(graph, head))))
+        for prop, head in store.by_predicate.get(OWL.propertyChainAxiom, ()):
+            members: list[Node] = []
+            cell: Node | None = head
+            while cell is not None and cell != RDF.nil and cell in first and len(members) <= len(first):
+                members.append(first[cell])
+                cell = rest.get(cell)
+            chains.append((prop, members))
         return chains
 
     @staticmethod

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.exceptions import ParserError
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib.namespace import OWL, RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
@@ -34,6 +34,7 @@ OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 DEFAULT_MAX_INPUT_MB = 32
 DEFAULT_MAX_TRIPLES = 2_000_000
+RDF_REST = str(RDF.rest)
 MAX_NESTING = 100  # about as deep as rdflib's recursive parser and Turtle writer go
 
 
@@ -114,25 +115,54 @@ def _refuse_remote_contexts(path: Path, document: Any) -> None:
                 )
 
 
-def _stable_blank_nodes(graph: Graph, path: Path) -> Graph:
-    """Blank nodes relabelled canonically and scoped to the file, so that builds are reproducible.
+def _to_graph(dataset: ox.Dataset, prefixes: dict[str, str], path: Path) -> Graph:
+    """The triples of ``dataset`` as an rdflib graph; invalid IRIs refused.
 
-    The labels are those of W3C RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's); nesting
-    deeper than :data:`MAX_NESTING` is refused first.
+    Blank nodes get the labels of W3C RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's)
+    scoped to the file, so that builds are reproducible; nesting deeper than
+    :data:`MAX_NESTING` is refused first. A file without blank nodes keeps its prefixes.
     """
-    if _nesting_depth(graph) > MAX_NESTING:
-        raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
-    dataset = ox.Dataset(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-                         for s, p, o in graph)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    if len(dataset) == 0:  # not "not dataset": a pyoxigraph Dataset is always false
+        raise InputError(f"{path}: contains no triples")
+    if len(dataset) > max_triples():
+        raise InputError(f"{path}: {len(dataset)} triples is more than the limit of {max_triples()} "
+                         "(set KETRDF_MAX_TRIPLES to raise it)")
+    graph = bind_prefixes(Graph())
     scope = hashlib.sha256(path.name.encode()).hexdigest()[:8]
+    blank = ox.BlankNode
+    if any(isinstance(quad.subject, blank) or isinstance(quad.object, blank) for quad in dataset):
+        if _nesting_depth(dataset) > MAX_NESTING:
+            raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    else:
+        for prefix, namespace in prefixes.items():
+            graph.bind(prefix, namespace)
+    iris: dict[str, URIRef] = {}
 
     def term(node: object) -> Node:
-        return BNode(f"{scope}{node.value}") if isinstance(node, ox.BlankNode) else from_oxigraph(node)  # type: ignore[return-value]
+        if isinstance(node, ox.NamedNode):
+            iri = iris.get(node.value)
+            if iri is None:
+                iri = iris[node.value] = URIRef(node.value)
+                if IRI_FORBIDDEN.search(node.value):
+                    raise InputError(f"{path}: invalid IRI <{iri}> (spaces or forbidden characters)")
+            return iri
+        if isinstance(node, ox.BlankNode):
+            return BNode(f"{scope}{node.value}")
+        return from_oxigraph(node)  # type: ignore[return-value]  # a literal: never None
 
-    relabelled = bind_prefixes(Graph())
-    relabelled.addN((term(q.subject), term(q.predicate), term(q.object), relabelled) for q in dataset)
-    return relabelled
+    graph.addN((term(quad.subject), term(quad.predicate), term(quad.object), graph) for quad in dataset)
+    return graph
+
+
+def _as_dataset(graph: Graph, path: Path) -> ox.Dataset:
+    """An rdflib graph's triples in an Oxigraph dataset (a term Oxigraph refuses names the file)."""
+    _refuse_invalid_iris(graph, path)
+    try:
+        return ox.Dataset(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                          for s, p, o in graph)
+    except ValueError as error:
+        raise InputError(f"{path}: {error}") from None
 
 
 def load_file(path: Path) -> Graph:
@@ -142,11 +172,14 @@ def load_file(path: Path) -> Graph:
         known = ", ".join(sorted(FORMAT_BY_SUFFIX))
         raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})")
     text = _read_text(path)
-    fast = _parse_with_oxigraph(text, rdf_format, path)
-    if fast is not None:
-        graph, has_blank_nodes = fast
-        _check_size(graph, path)
-        return _stable_blank_nodes(graph, path) if has_blank_nodes else graph
+    parsed = _parse_with_oxigraph(text, rdf_format, path)
+    if parsed is None:  # rdflib parses it instead, to report any syntax error by file and line
+        parsed = _as_dataset(_parse_with_rdflib(text, rdf_format, path), path), {}
+    return _to_graph(*parsed, path)
+
+
+def _parse_with_rdflib(text: str, rdf_format: str, path: Path) -> Graph:
+    """Parse with rdflib (JSON-LD, and text Oxigraph refuses); a syntax error names the file and line."""
     graph = bind_prefixes(Graph())
     base = path.resolve().as_uri()
     try:
@@ -177,27 +210,19 @@ def load_file(path: Path) -> Graph:
     except Exception as error:  # rdflib's parsers fail on some malformed input with assertions
         detail = " ".join(str(error).split())[:200]
         raise InputError(f"{path}: {rdf_format} syntax error: {detail or type(error).__name__}") from None
-    _check_size(graph, path)
-    _refuse_invalid_iris(graph, path)
-    graph = _simple_strings(graph)
-    has_blank_nodes = any(isinstance(term, BNode) for triple in graph for term in triple)
-    return _stable_blank_nodes(graph, path) if has_blank_nodes else graph
-
-
-def _check_size(graph: Graph, path: Path) -> None:
     if not graph:
         raise InputError(f"{path}: contains no triples")
-    if len(graph) > max_triples():
-        raise InputError(f"{path}: {len(graph)} triples is more than the limit of {max_triples()} "
-                         "(set KETRDF_MAX_TRIPLES to raise it)")
+    return graph
 
 
-def _nesting_depth(graph: Graph) -> int:
+def _nesting_depth(dataset: ox.Dataset) -> int:
     """How many levels deep blank nodes nest (``[ ... [ ... ] ]``; the cells of a list count once)."""
-    children: dict[Node, list[Node]] = defaultdict(list)
-    has_parent: set[Node] = set()
-    for subject, predicate, obj in graph:
-        if isinstance(subject, BNode) and isinstance(obj, BNode) and subject != obj and predicate != RDF.rest:
+    children: dict[ox.BlankNode, list[ox.BlankNode]] = defaultdict(list)
+    has_parent: set[ox.BlankNode] = set()
+    for quad in dataset:
+        subject, obj = quad.subject, quad.object
+        if (isinstance(subject, ox.BlankNode) and isinstance(obj, ox.BlankNode) and subject != obj
+                and quad.predicate.value != RDF_REST):
             children[subject].append(obj)
             has_parent.add(obj)
     layer = [node for node in children if node not in has_parent]
@@ -215,53 +240,19 @@ def _nesting_depth(graph: Graph) -> int:
     return depth
 
 
-def _parse_with_oxigraph(text: str, rdf_format: str, path: Path) -> tuple[Graph, bool] | None:
-    """Turtle or N-Triples parsed by Oxigraph, and whether it holds blank nodes.
+def _parse_with_oxigraph(text: str, rdf_format: str, path: Path) -> tuple[ox.Dataset, dict[str, str]] | None:
+    """Turtle or N-Triples parsed by Oxigraph, with the prefixes it declares.
 
-    Several times faster than rdflib. None if Oxigraph refuses the text or the format:
-    rdflib then parses the text instead, so a syntax error is reported as it always was
-    (file and line).
+    Many times faster than rdflib. None if Oxigraph refuses the text or does not read the format.
     """
     oxigraph_format = OXIGRAPH_FORMATS.get(rdf_format)
     if oxigraph_format is None:
         return None
-    graph = bind_prefixes(Graph())
-    iris: dict[str, URIRef] = {}
-    blank = False
-
-    def term(node: object) -> Node:
-        nonlocal blank
-        if isinstance(node, ox.NamedNode):
-            iri = iris.get(node.value)
-            if iri is None:
-                iri = iris[node.value] = URIRef(node.value)
-                if IRI_FORBIDDEN.search(node.value):
-                    raise InputError(f"{path}: invalid IRI <{iri}> (spaces or forbidden characters)")
-            return iri
-        blank = blank or isinstance(node, ox.BlankNode)
-        converted = from_oxigraph(node)
-        if converted is None:
-            raise ValueError("a triple without a term")
-        return converted
-
     try:
         parser = ox.parse(text.encode("utf-8"), format=oxigraph_format, base_iri=path.resolve().as_uri())
-        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in parser)
-    except (SyntaxError, ValueError):
+        return ox.Dataset(parser), parser.prefixes
+    except SyntaxError:
         return None
-    for prefix, namespace in parser.prefixes.items():
-        graph.bind(prefix, namespace)
-    return graph, blank
-
-
-def _simple_strings(graph: Graph) -> Graph:
-    """``"x"^^xsd:string`` as the simple literal ``"x"``: one term in RDF 1.1, two in rdflib."""
-    typed = [triple for triple in graph
-             if isinstance(triple[2], Literal) and triple[2].datatype == XSD.string]
-    for subject, predicate, obj in typed:
-        graph.remove((subject, predicate, obj))
-        graph.add((subject, predicate, Literal(str(obj))))
-    return graph
 
 
 def _refuse_invalid_iris(graph: Graph, path: Path) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib.term import Literal, Node
 
 from ketrdf.files import atomic_write_chunks
 from ketrdf.graphs import KnowledgeGraph, merge
@@ -48,12 +49,20 @@ def normalise_format(name: str) -> str:
 
 
 def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
-    """N-Triples or N-Quads lines (rdflib's own row writer), sorted, in chunks; no copy of the graphs."""
+    """N-Triples or N-Quads lines (rdflib's own term writers), sorted, in chunks; no copy of the graphs."""
     graphs = kg.named_graphs()
+    written: dict[Node, str] = {}  # each term written once: most recur on many lines
+
+    def write(term: Node) -> str:
+        text = written.get(term)
+        if text is None:
+            text = written[term] = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
+        return text
+
     lines: set[str] = set()
     for name in names:
         ending = f" <{name}> .\n" if quads else " .\n"
-        lines.update(_nt_row(triple)[:-3] + ending for triple in graphs[name])
+        lines.update(f"{write(s)} {write(p)} {write(o)}{ending}" for s, p, o in graphs[name])
     ordered = sorted(lines)
     del lines
     for start in range(0, len(ordered), LINES_PER_CHUNK):

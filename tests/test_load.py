@@ -146,3 +146,11 @@ def test_oxigraph_and_rdflib_parsers_give_the_same_graph(project: Project) -> No
         for triple in Graph().parse(path, format="turtle"):
             reference.add(tuple(simple(term) for term in triple))  # type: ignore[arg-type]
         assert isomorphic(load_file(path), reference), path
+
+
+def test_rdf_12_annotation_syntax_is_reported_as_a_syntax_error(tmp_path: Path) -> None:
+    """Oxigraph reads RDF 1.2 annotations (a blank-node reifier of a triple term, with no
+    ``[``, ``(`` or ``_:`` in the text); rdflib's model has no triple terms: refused by line."""
+    path = write(tmp_path / "annotated.ttl", PREFIX + "ex:a ex:p ex:b {| ex:q 1 |} .\n")
+    with pytest.raises(InputError, match=r"annotated\.ttl:2:\d+: Turtle syntax error"):
+        load_file(path)

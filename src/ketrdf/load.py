@@ -7,11 +7,14 @@ with a remote ``@context`` are refused.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import hashlib
 import json
 import os
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +62,7 @@ def max_triples() -> int:
     return int(_limit("KETRDF_MAX_TRIPLES", DEFAULT_MAX_TRIPLES, "triples"))
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     limit = max_input_bytes()
     try:
         if path.is_dir():
@@ -68,11 +71,14 @@ def _read_text(path: Path) -> str:
         if size > limit:
             raise InputError(f"{path}: {size} bytes is larger than the input limit of {limit} bytes "
                              "(set KETRDF_MAX_INPUT_MB to raise it)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, expected an RDF file") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -115,28 +121,16 @@ def _refuse_remote_contexts(path: Path, document: Any) -> None:
                 )
 
 
-def _to_graph(dataset: ox.Dataset, prefixes: dict[str, str], path: Path) -> Graph:
-    """The triples of ``dataset`` as an rdflib graph; invalid IRIs refused.
+class _BlankNodeFound(Exception):
+    """A blank node in a file read as one without any: it must be read whole and canonicalized."""
 
-    Blank nodes get the labels of W3C RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's)
-    scoped to the file, so that builds are reproducible; nesting deeper than
-    :data:`MAX_NESTING` is refused first. A file without blank nodes keeps its prefixes.
+
+def _convert(quads: Iterable[ox.Quad], path: Path, scope: str | None) -> Graph:
+    """Oxigraph's quads as rdflib triples, each IRI made and checked once.
+
+    A blank node is labelled ``scope`` + its label; with no scope it raises :class:`_BlankNodeFound`.
     """
-    if len(dataset) == 0:  # not "not dataset": a pyoxigraph Dataset is always false
-        raise InputError(f"{path}: contains no triples")
-    if len(dataset) > max_triples():
-        raise InputError(f"{path}: {len(dataset)} triples is more than the limit of {max_triples()} "
-                         "(set KETRDF_MAX_TRIPLES to raise it)")
     graph = bind_prefixes(Graph())
-    scope = hashlib.sha256(path.name.encode()).hexdigest()[:8]
-    blank = ox.BlankNode
-    if any(isinstance(quad.subject, blank) or isinstance(quad.object, blank) for quad in dataset):
-        if _nesting_depth(dataset) > MAX_NESTING:
-            raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    else:
-        for prefix, namespace in prefixes.items():
-            graph.bind(prefix, namespace)
     iris: dict[str, URIRef] = {}
 
     def term(node: object) -> Node:
@@ -148,10 +142,39 @@ def _to_graph(dataset: ox.Dataset, prefixes: dict[str, str], path: Path) -> Grap
                     raise InputError(f"{path}: invalid IRI <{iri}> (spaces or forbidden characters)")
             return iri
         if isinstance(node, ox.BlankNode):
+            if scope is None:
+                raise _BlankNodeFound
             return BNode(f"{scope}{node.value}")
         return from_oxigraph(node)  # type: ignore[return-value]  # a literal: never None
 
-    graph.addN((term(quad.subject), term(quad.predicate), term(quad.object), graph) for quad in dataset)
+    graph.addN((term(quad.subject), term(quad.predicate), term(quad.object), graph) for quad in quads)
+    if not graph:
+        raise InputError(f"{path}: contains no triples")
+    if len(graph) > max_triples():
+        raise InputError(f"{path}: {len(graph)} triples is more than the limit of {max_triples()} "
+                         "(set KETRDF_MAX_TRIPLES to raise it)")
+    return graph
+
+
+def _from_dataset(dataset: ox.Dataset, prefixes: dict[str, str], path: Path) -> Graph:
+    """The triples of ``dataset`` as an rdflib graph.
+
+    Blank nodes get the labels of W3C RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's)
+    scoped to the file, so that builds are reproducible; nesting deeper than
+    :data:`MAX_NESTING` is refused first. A file without blank nodes keeps its prefixes.
+    """
+    blank = ox.BlankNode
+    if not any(isinstance(quad.subject, blank) or isinstance(quad.object, blank) for quad in dataset):
+        return _with_prefixes(_convert(dataset, path, None), prefixes)
+    if _nesting_depth(dataset) > MAX_NESTING:
+        raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return _convert(dataset, path, hashlib.sha256(path.name.encode()).hexdigest()[:8])
+
+
+def _with_prefixes(graph: Graph, prefixes: dict[str, str]) -> Graph:
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace)
     return graph
 
 
@@ -171,11 +194,12 @@ def load_file(path: Path) -> Graph:
     if rdf_format is None:
         known = ", ".join(sorted(FORMAT_BY_SUFFIX))
         raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})")
-    text = _read_text(path)
-    parsed = _parse_with_oxigraph(text, rdf_format, path)
-    if parsed is None:  # rdflib parses it instead, to report any syntax error by file and line
-        parsed = _as_dataset(_parse_with_rdflib(text, rdf_format, path), path), {}
-    return _to_graph(*parsed, path)
+    data = _read_bytes(path)
+    graph = _parse_with_oxigraph(data.removeprefix(codecs.BOM_UTF8), rdf_format, path)
+    if graph is None:  # rdflib parses it instead, to report any syntax error by file and line
+        parsed = _parse_with_rdflib(_decode(data, path), rdf_format, path)
+        graph = _from_dataset(_as_dataset(parsed, path), {}, path)
+    return graph
 
 
 def _parse_with_rdflib(text: str, rdf_format: str, path: Path) -> Graph:
@@ -240,18 +264,25 @@ def _nesting_depth(dataset: ox.Dataset) -> int:
     return depth
 
 
-def _parse_with_oxigraph(text: str, rdf_format: str, path: Path) -> tuple[ox.Dataset, dict[str, str]] | None:
-    """Turtle or N-Triples parsed by Oxigraph, with the prefixes it declares.
+def _parse_with_oxigraph(data: bytes, rdf_format: str, path: Path) -> Graph | None:
+    """Turtle or N-Triples parsed by Oxigraph (many times faster than rdflib).
 
-    Many times faster than rdflib. None if Oxigraph refuses the text or does not read the format.
+    None if Oxigraph refuses the text or does not read the format. Text that cannot hold
+    a blank node is converted as it is parsed; other text is read whole first, to be
+    canonicalized.
     """
     oxigraph_format = OXIGRAPH_FORMATS.get(rdf_format)
     if oxigraph_format is None:
         return None
+    base = path.resolve().as_uri()
     try:
-        parser = ox.parse(text.encode("utf-8"), format=oxigraph_format, base_iri=path.resolve().as_uri())
-        return ox.Dataset(parser), parser.prefixes
-    except SyntaxError:
+        if b"_:" not in data and (rdf_format == "nt" or not (b"[" in data or b"(" in data)):
+            parser = ox.parse(data, format=oxigraph_format, base_iri=base)
+            with contextlib.suppress(_BlankNodeFound):
+                return _with_prefixes(_convert(parser, path, None), parser.prefixes)
+        parser = ox.parse(data, format=oxigraph_format, base_iri=base)
+        return _from_dataset(ox.Dataset(parser), parser.prefixes, path)
+    except (SyntaxError, ValueError):  # ValueError: a term rdflib has no model for (RDF 1.2)
         return None
 
 

@@ -85,6 +85,7 @@ class Data:
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         types: dict[Node, set[Node]] = defaultdict(set)
         children: dict[Node, set[Node]] = defaultdict(set)
+        rdf_type, sub_class_of = RDF.type, RDFS.subClassOf  # looked up once, not per triple
         for number, graph in enumerate(self.graphs):
             earlier = self.graphs[:number]
             for triple in graph:
@@ -92,9 +93,9 @@ class Data:
                     continue
                 s, p, o = triple
                 self.out[s][p].append(o)
-                if p == RDF.type:
+                if p == rdf_type:
                     types[o].add(s)
-                elif p == RDFS.subClassOf:
+                elif p == sub_class_of:
                     children[o].add(s)
         self._types = types
         self._children = children

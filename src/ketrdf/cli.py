@@ -312,8 +312,9 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
     values = _parse_params(params)
     kg = _graph(ctx)
-    union = kg.union()
     store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
+    # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here
+    union = kg.union() if engine == "rdflib" and not endpoint else kg.view()
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])

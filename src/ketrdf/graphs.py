@@ -105,6 +105,10 @@ class KnowledgeGraph:
         """Every triple, asserted and inferred: what queries and shapes see."""
         return merge((self.ontology, self.content, self.inferred, self.queries, self.imports))
 
+    def view(self) -> Graph:
+        """Every triple, asserted and inferred, as one read-only graph: nothing is copied."""
+        return union_view((self.content, self.inferred, self.ontology, self.queries, self.imports))
+
     def named_graphs(self) -> dict[URIRef, Graph]:
         """The graphs by their names, in a fixed order."""
         return {
@@ -116,14 +120,8 @@ class KnowledgeGraph:
         }
 
     def skolemized(self) -> KnowledgeGraph:
-        """A copy whose blank nodes are IRIs that keep their labels (see :meth:`deskolemized`)."""
+        """A copy whose blank nodes are IRIs that keep their labels (``build.read_cache`` undoes it)."""
         return self._mapped(lambda term: URIRef(GENID + str(term)) if isinstance(term, BNode) else term)
-
-    def deskolemized(self) -> KnowledgeGraph:
-        """Undo :meth:`skolemized`: blank nodes come back with the same labels."""
-        return self._mapped(
-            lambda term: BNode(term[len(GENID):]) if isinstance(term, URIRef) and term.startswith(GENID)
-            else term)
 
     def _mapped(self, change: Callable[[Node], Node]) -> KnowledgeGraph:
         def mapped(graph: Graph) -> Graph:

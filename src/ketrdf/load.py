@@ -234,8 +234,6 @@ def _parse_with_rdflib(text: str, rdf_format: str, path: Path) -> Graph:
     except Exception as error:  # rdflib's parsers fail on some malformed input with assertions
         detail = " ".join(str(error).split())[:200]
         raise InputError(f"{path}: {rdf_format} syntax error: {detail or type(error).__name__}") from None
-    if not graph:
-        raise InputError(f"{path}: contains no triples")
     return graph
 
 

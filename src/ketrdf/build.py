@@ -95,12 +95,15 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
     progress("validating against SHACL shapes")
-    graphs = list(kg.named_graphs().values())
-    # The fast path reads the named graphs in place and queries one Oxigraph store of them;
-    # the reference path gives pyshacl and rdflib's engine the union as one rdflib graph.
-    data: ox.Store | Graph = load_store(graphs) if validator == "fast" else kg.union()
-    report = validate(graphs, load_shapes(project.shape_files()), validator,
-                      store=data if isinstance(data, ox.Store) else None)
+    shapes = load_shapes(project.shape_files())
+    data: ox.Store | Graph
+    if validator == "fast":  # the named graphs read in place, one Oxigraph store of them queried
+        graphs = list(kg.named_graphs().values())
+        data = load_store(graphs)
+        report = validate(graphs, shapes, validator, store=data)
+    else:  # the reference: pyshacl and rdflib's engine get the union as one rdflib graph
+        data = kg.union()
+        report = validate(data, shapes, validator)
     progress("running QC checks")
     checks = load_checks(project.qc_dir)
     return Checked(kg, report, tuple(run_checks(data, checks)), len(checks))

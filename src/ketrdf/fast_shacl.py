@@ -23,6 +23,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
+from ketrdf.graphs import union_view
 from ketrdf.namespaces import SH
 from ketrdf.oxigraph_engine import load_store
 from ketrdf.terms import from_oxigraph
@@ -35,14 +36,13 @@ SUPPORTED = {SH[name] for name in (
     "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "or", "and", "xone", "not", "node",
     "sparql", "select", "prefixes", "declare", "prefix", "namespace", "deactivated")}
 NUMERIC = (int, float, Decimal)
+OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 @functools.cache
 def _sh(name: str) -> URIRef:
     """sh:NAME, made once: a new URIRef per lookup is the costliest step of validating otherwise."""
     return SH[name]
-
-OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 @dataclass
@@ -80,23 +80,18 @@ class Data:
     """
 
     def __init__(self, graphs: Sequence[Graph], store: ox.Store | None = None) -> None:
-        self.graphs = sorted(graphs, key=len, reverse=True)  # the largest needs no duplicate check
+        self.graphs = sorted(graphs, key=len, reverse=True)  # the largest first: no duplicate check
         self._store = store
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         types: dict[Node, set[Node]] = defaultdict(set)
         children: dict[Node, set[Node]] = defaultdict(set)
         rdf_type, sub_class_of = RDF.type, RDFS.subClassOf  # looked up once, not per triple
-        for number, graph in enumerate(self.graphs):
-            earlier = self.graphs[:number]
-            for triple in graph:
-                if earlier and any(triple in other for other in earlier):
-                    continue
-                s, p, o = triple
-                self.out[s][p].append(o)
-                if p == rdf_type:
-                    types[o].add(s)
-                elif p == sub_class_of:
-                    children[o].add(s)
+        for s, p, o in union_view(self.graphs):
+            self.out[s][p].append(o)
+            if p == rdf_type:
+                types[o].add(s)
+            elif p == sub_class_of:
+                children[o].add(s)
         self._types = types
         self._children = children
         self._instances: dict[Node, set[Node]] = {}

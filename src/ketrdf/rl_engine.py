@@ -45,16 +45,15 @@ class _Store:
         self.by_predicate: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
         self.added: set[Triple] = set()
         for triple in triples:
-            if triple not in self.triples:
-                self.triples.add(triple)
-                self.by_predicate[triple[1]].add((triple[0], triple[2]))
+            self._insert(triple, given=True)
 
-    def _insert(self, triple: Triple) -> bool:
+    def _insert(self, triple: Triple, given: bool = False) -> bool:
         if triple in self.triples:
             return False
         self.triples.add(triple)
         self.by_predicate[triple[1]].add((triple[0], triple[2]))
-        self.added.add(triple)
+        if not given:
+            self.added.add(triple)
         return True
 
     def add(self, subject: Node, predicate: Node, obj: Node) -> bool:

@@ -1,10 +1,11 @@
 """Stage 2, reason: rules plus the OWL-RL closure, inferred triples kept apart.
 
 A :class:`Reasoner` computes the entailments of a graph; :func:`reason`
-alternates the project's rules with the reasoner until nothing new appears,
-then filters trivial triples and fails on inconsistency. Two engines:
-``rl`` (:mod:`ketrdf.rl_engine`, fast, the default) and ``owlrl`` (the
-reference); the tests check that they give the same entailments.
+alternates the project's rules with the reasoner until nothing new appears
+(within :data:`MAX_ROUNDS` rounds, or it fails), then filters trivial triples
+and fails on inconsistency. Two engines: ``rl`` (:mod:`ketrdf.rl_engine`, fast,
+the default) and ``owlrl`` (the reference); the tests check that they give the
+same entailments.
 """
 
 from __future__ import annotations
@@ -79,6 +80,15 @@ def _raise_on_inconsistency(entailed: list[Triple]) -> None:
         raise InconsistencyError(f"the ontology and content are inconsistent under OWL-RL: {listed}")
 
 
+def _raise_on_no_fixpoint(rules: list[Rule], graph: Graph) -> None:
+    """Fail naming the round limit and the rules that still derive new triples from ``graph``."""
+    growing = [rule.name for rule in rules if apply_rules([rule], graph)]
+    raise InputError(
+        f"reasoning did not converge in {MAX_ROUNDS} rounds (ketrdf.reason.MAX_ROUNDS) of rules "
+        f"and OWL-RL closure: the rules {', '.join(growing)} still derive new triples (a rule that "
+        "makes new nodes, with a blank node in its template or an IRI it builds, never stops)")
+
+
 def get_reasoner(name: str) -> Reasoner:
     """The engine called ``name``: ``rl`` (fast, the default) or ``owlrl`` (the reference)."""
     from ketrdf.rl_engine import RLReasoner
@@ -94,18 +104,23 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
 
     Rules and engine read the asserted graphs and what was added so far as one view,
     copying nothing; every triple added was new when added, so the added triples (less
-    the trivial ones) are the inferred graph.
+    the trivial ones) are the inferred graph. Raises :class:`InputError` when
+    :data:`MAX_ROUNDS` rounds do not reach a fixpoint: the closure would be partial.
     """
     engine = reasoner or get_reasoner("rl")
     added = bind_prefixes(Graph())
     working = union_view((kg.content, kg.ontology, added))
+    derived = apply_rules(rules, working)
     for _ in range(MAX_ROUNDS):
-        added += apply_rules(rules, working)
+        added += derived
         entailed = list(engine.entailments(working))
         _raise_on_inconsistency(entailed)
         added.addN((*triple, added) for triple in entailed)
-        if not apply_rules(rules, working):
+        derived = apply_rules(rules, working)
+        if not derived:
             break
+    else:
+        _raise_on_no_fixpoint(rules, working)
     for triple in [triple for triple in added if is_trivial(triple)]:
         added.remove(triple)
     return replace(kg, inferred=added)

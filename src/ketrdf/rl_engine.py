@@ -19,8 +19,9 @@ from rdflib.term import Node
 from ketrdf.errors import InconsistencyError, InputError
 
 Triple = tuple[Node, Node, Node]
+_PROPERTY_TYPES = frozenset({OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property})
 
-#: OWL vocabulary with a rule here. Anything else from OWL in a schema position is refused.
+#: OWL vocabulary with a rule here (``tests/test_rl_rules.py`` has a test per rule).
 SUPPORTED = frozenset({
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
     OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf,
@@ -28,6 +29,8 @@ SUPPORTED = frozenset({
     OWL.propertyChainAxiom, OWL.hasValue, OWL.onProperty, OWL.Restriction,
     OWL.disjointWith, OWL.sameAs, OWL.differentFrom,
 })
+#: OWL 2 RL constructs that owlrl implements and this engine does not: refused when used as a
+#: predicate or a class, asserted or entailed.
 UNSUPPORTED = frozenset({
     OWL.intersectionOf, OWL.unionOf, OWL.complementOf, OWL.someValuesFrom, OWL.allValuesFrom,
     OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.oneOf, OWL.hasKey,
@@ -57,8 +60,13 @@ class _Store:
         return True
 
     def add(self, subject: Node, predicate: Node, obj: Node) -> bool:
-        """Add one triple unless its subject is a literal (no RDF store accepts those)."""
-        if isinstance(subject, Literal):
+        """Add one triple unless its subject is a literal (no RDF store accepts those).
+
+        ``owl:sameAs`` is the exception, as in owlrl: equality between literals (from a
+        functional property, say) must reach the eq-* rules; ketrdf drops such triples
+        from its output as trivial.
+        """
+        if isinstance(subject, Literal) and predicate != OWL.sameAs:
             return False
         return self._insert((subject, predicate, obj))
 
@@ -98,7 +106,6 @@ class RLReasoner:
     def entailments(self, graph: Graph) -> set[Triple]:
         """Return the triples the supported rules entail beyond ``graph``."""
         store = _Store(graph)
-        self._refuse_unsupported(store)
         chains = self._chains(store)
         changed = True
         while changed:
@@ -108,6 +115,7 @@ class RLReasoner:
             self._classes(store)
             self._equality(store)
             changed = len(store.triples) != before
+        self._refuse_unsupported(store)  # on the closure: an unsupported class may be entailed
         self._check_consistency(store)
         return store.added  # what it added: not in ``graph``
 
@@ -136,7 +144,7 @@ class RLReasoner:
 
     @staticmethod
     def _schema(store: _Store) -> None:
-        """scm-sco, scm-eqc1/2, scm-spo, scm-eqp1/2, scm-dom1/2, scm-rng1/2."""
+        """scm-sco, scm-eqc1/2, scm-spo, scm-eqp1/2, scm-dom1/2, scm-rng1/2, scm-hv."""
         for a, b in store.pairs(OWL.equivalentClass):
             store.add(a, RDFS.subClassOf, b)
             store.add(b, RDFS.subClassOf, a)
@@ -162,6 +170,7 @@ class RLReasoner:
                 for sub, sup in sub_properties:
                     if sup == prop:
                         store.add(sub, relation, cls)
+        _scm_hv(store, sub_properties)
 
     @staticmethod
     def _properties(store: _Store, chains: list[tuple[Node, list[Node]]]) -> None:
@@ -194,7 +203,7 @@ class RLReasoner:
             for s, o in store.pairs(prop):
                 values[s].add(o)
             for objects in values.values():
-                if len(objects) > 1 and not any(isinstance(o, Literal) for o in objects):
+                if len(objects) > 1:
                     for a in objects:
                         for b in objects:
                             if a != b:
@@ -210,11 +219,7 @@ class RLReasoner:
         for sub, sup in sub_classes:
             for x in members.get(sub, ()):
                 store.add(x, RDF.type, sup)
-        on_property = dict(store.pairs(OWL.onProperty))
-        for restriction, value in store.pairs(OWL.hasValue):
-            prop = on_property.get(restriction)
-            if prop is None:
-                continue
+        for restriction, prop, value in _has_value_restrictions(store):
             for x in list(members.get(restriction, ())):
                 store.add(x, prop, value)
             for s, o in store.pairs(prop):
@@ -250,13 +255,14 @@ class RLReasoner:
         for c1, c2 in store.pairs(OWL.disjointWith):
             for x, classes in types.items():
                 if c1 in classes and c2 in classes:
-                    problems.append(f"{x} is an instance of the disjoint classes {c1} and {c2}")
+                    problems.append(f"Disjoint classes {c1} and {c2} have a common individual {x}")
         for x, classes in types.items():
             if OWL.Nothing in classes:
                 problems.append(f"{x} is defined of type 'Nothing'")
         for a, b in store.pairs(OWL.differentFrom):
-            if (a, OWL.sameAs, b) in store.triples:
-                problems.append(f"{a} and {b} are both the same and different")
+            if a == b or (a, OWL.sameAs, b) in store.triples:  # a == b: eq-ref makes a the same as a
+                problems.extend(f"'sameAs' and 'differentFrom' cannot be used on the same "
+                                f"subject-object pair: ({x}, {y})" for x, y in ((a, b), (b, a)))
         for triple in store.triples:
             obj = triple[2]
             if isinstance(obj, Literal) and obj.ill_typed:
@@ -265,6 +271,33 @@ class RLReasoner:
         if problems:
             listed = "; ".join(sorted(set(problems)))
             raise InconsistencyError(f"the ontology and content are inconsistent under OWL-RL: {listed}")
+
+
+def _scm_hv(store: _Store, sub_properties: set[tuple[Node, Node]]) -> None:
+    """scm-hv: hasValue restrictions on one value, the first's property a sub-property of the other's.
+
+    A declared property is its own sub-property (scm-op, scm-dp; owlrl adds rdf:Property).
+    """
+    by_value: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for restriction, prop, value in _has_value_restrictions(store):
+        by_value[value].append((restriction, prop))
+    if not by_value:
+        return
+    declared = {p for p, cls in store.by_predicate.get(RDF.type, ()) if cls in _PROPERTY_TYPES}
+    for restrictions in by_value.values():
+        for c1, p1 in restrictions:
+            for c2, p2 in restrictions:
+                if c1 != c2 and ((p1, p2) in sub_properties or (p1 == p2 and p1 in declared)):
+                    store.add(c1, RDFS.subClassOf, c2)
+
+
+def _has_value_restrictions(store: _Store) -> list[tuple[Node, Node, Node]]:
+    """Each ``owl:hasValue`` restriction as (restriction, property, value)."""
+    on_property: dict[Node, set[Node]] = defaultdict(set)
+    for restriction, prop in store.pairs(OWL.onProperty):
+        on_property[restriction].add(prop)
+    return [(restriction, prop, value) for restriction, value in store.pairs(OWL.hasValue)
+            for prop in on_property.get(restriction, ())]
 
 
 def _follow(store: _Store, chain: list[Node]) -> Iterator[tuple[Node, Node]]:

@@ -113,6 +113,8 @@ ENTAILMENT_RULES = [
          ":p owl:propertyChainAxiom ( :p1 :p2 :p3 ) . :u1 :p1 :u2 . :u2 :p2 :u3 . :u3 :p3 :u4 . "
          ":v1 :p1 :v2 . :v2 :p2 :v3 .",
          ":u1 :p :u4 ."),
+    Case("prp-spo2-empty-chain", "prp-spo2 with n = 0: an empty chain links nothing",
+         ":p owl:propertyChainAxiom () . :x :q :y ."),
     Case("prp-eqp1", "If: T(?p1, owl:equivalentProperty, ?p2), T(?x, ?p1, ?y) then: T(?x, ?p2, ?y) "
          "(with scm-eqp1, scm-eqp2)",
          ":p1 owl:equivalentProperty :p2 . :x :p1 :y .",
@@ -142,6 +144,9 @@ ENTAILMENT_RULES = [
     Case("cax-sco", "If: T(?c1, rdfs:subClassOf, ?c2), T(?x, rdf:type, ?c1) then: T(?x, rdf:type, ?c2)",
          ":C1 rdfs:subClassOf :C2 . :x a :C1 .",
          ":x a :C2 ."),
+    Case("cax-sco-thing", "cax-sco into owl:Thing: T(?x, rdf:type, owl:Thing) is trivial, ketrdf keeps "
+         "none (nor T(?c, rdfs:subClassOf, owl:Thing))",
+         ":C rdfs:subClassOf owl:Thing . :x a :C ."),
     Case("cax-eqc1", "If: T(?c1, owl:equivalentClass, ?c2), T(?x, rdf:type, ?c1) then: T(?x, rdf:type, ?c2) "
          "(with scm-eqc1, scm-eqc2)",
          ":C1 owl:equivalentClass :C2 . :x a :C1 .",

@@ -209,3 +209,20 @@ def test_bad_patterns_file_is_refused(project: Project, tmp_path: Path, content:
     prefixes.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         read_mappings(project.mappings_file, prefixes)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("# license: https://creativecommons.org/licenses/by/4.0/", "# creator_id: [nocolon]",
+     "metadata: nocolon does not appear to be a CURIE"),
+    ("# mapping_set_id: https://w3id.org/ketrdf/mappings/ketrdf.sssom.tsv", "# mapping_set_id: 12",
+     "metadata: "),
+    ("# license: https://creativecommons.org/licenses/by/4.0/", "# license: [a: b", "not YAML"),
+])
+def test_bad_metadata_is_refused(project: Project, tmp_path: Path, old: str, new: str, message: str) -> None:
+    """A metadata value sssom-pydantic refuses (even with a TypeError or AttributeError) is bad input."""
+    text = project.mappings_file.read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "meta.sssom.tsv"
+    broken.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_mappings(broken, project.prefixes_file)

@@ -153,7 +153,7 @@ def _curie_map(path: Path, block: str) -> dict[str, str]:
         metadata = MappingSetRecord.model_validate(yaml.safe_load(block) or {})
     except yaml.YAMLError as error:
         raise InputError(f"{path}: the metadata block is not YAML: {' '.join(str(error).split())}") from None
-    except pydantic.ValidationError as error:
+    except (ValueError, TypeError, AttributeError) as error:  # sssom-pydantic's validators raise all three
         raise InputError(f"{path}: metadata: {_first_error(error)}") from None
     if not metadata.curie_map:
         raise InputError(f"{path}: the metadata block has no curie_map")
@@ -167,7 +167,7 @@ def mapping_converter(table: Path, curie_map: dict[str, str],
     The ``curie_map`` must give every external system (``prefixes.json``) and
     every ketrdf prefix it names (``namespaces.PREFIXES``) the same URI prefix.
     """
-    patterns = {record.prefix: record for record in external}
+    pattern = {record.prefix: record.pattern for record in external}
     for record in external:
         if curie_map.get(record.prefix) != record.uri_prefix:
             raise InputError(f"{table}: the curie_map must give {record.prefix} the URI prefix "
@@ -176,8 +176,7 @@ def mapping_converter(table: Path, curie_map: dict[str, str],
         if prefix in PREFIXES and PREFIXES[prefix] != uri_prefix:
             raise InputError(f"{table}: the curie_map gives {prefix} {uri_prefix}; ketrdf's {prefix} is "
                              f"{PREFIXES[prefix]}")
-    records = [curies.Record(prefix=prefix, uri_prefix=uri_prefix,
-                             pattern=patterns[prefix].pattern if prefix in patterns else None)
+    records = [curies.Record(prefix=prefix, uri_prefix=uri_prefix, pattern=pattern.get(prefix))
                for prefix, uri_prefix in curie_map.items()]
     try:
         return PatternConverter(records)
@@ -218,8 +217,11 @@ def read_mappings(table: Path, prefixes: Path) -> list[Mapping]:
     external_prefixes = [record.prefix for record in external]
     mappings = []
     seen: set[tuple[str, str, str]] = set()
-    with read_unprocessed_iterable(io.StringIO(text), converter=converter) as read:
-        records = list(read.records)
+    try:
+        with read_unprocessed_iterable(io.StringIO(text), converter=converter) as read:
+            records = list(read.records)
+    except ValueError as error:  # the metadata block, which sssom-pydantic checks before any row
+        raise InputError(f"{table}: metadata: {_first_error(error)}") from None
     if len(records) != len(numbers):
         raise InputError(f"{table}: sssom-pydantic read {len(records)} rows where there are {len(numbers)}")
     for number, (_, record) in zip(numbers, records, strict=True):

@@ -23,6 +23,7 @@ from ketrdf.obo import OboClass, OboHeader, read_classes
 from ketrdf.paths import Project
 
 HAS_ROLE = "http://purl.obolibrary.org/obo/RO_0000087"
+OBO = "http://purl.obolibrary.org/obo/"
 RELATION_LABELS = {HAS_ROLE: "has role"}
 
 
@@ -38,11 +39,11 @@ class Extract:
 
 def seed_terms(project: Project, name: str) -> list[str]:
     """The seed term IRIs of ontology ``name``: its terms in the mapping table, then in the terms file."""
-    prefixes = {prefix.bioregistry: prefix for prefix in read_prefixes(project.prefixes_file).values()}
-    if name not in prefixes or not prefixes[name].uri_prefix.startswith("http://purl.obolibrary.org/obo/"):
-        obo = sorted(key for key, prefix in prefixes.items() if "purl.obolibrary.org" in prefix.uri_prefix)
-        raise InputError(f"unknown OBO ontology {name!r}; known: {', '.join(obo)}")
-    uri_prefix = prefixes[name].uri_prefix
+    obo = {synonym: record for record in read_prefixes(project.prefixes_file)
+           if record.uri_prefix.startswith(OBO) for synonym in record.prefix_synonyms}
+    if name not in obo:
+        raise InputError(f"unknown OBO ontology {name!r}; known: {', '.join(sorted(obo))}")
+    uri_prefix = obo[name].uri_prefix
     seeds = {str(m.object) for m in read_mappings(project.mappings_file, project.prefixes_file)
              if str(m.object).startswith(uri_prefix)}
     terms_file = project.imports_dir / f"{name}_terms.txt"

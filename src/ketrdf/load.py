@@ -27,7 +27,6 @@ from rdflib.term import Node
 
 from ketrdf.errors import InputError
 from ketrdf.graphs import KnowledgeGraph
-from ketrdf.mappings import content_graph, read_mappings
 from ketrdf.namespaces import IRI_FORBIDDEN, bind_prefixes
 from ketrdf.paths import Project
 from ketrdf.terms import from_oxigraph, to_oxigraph
@@ -348,6 +347,8 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
         content += graph
         content += _resolve_imports(graph, path, catalog)
     if project.mappings_file.is_file():
+        from ketrdf.mappings import content_graph, read_mappings  # sssom-pydantic: only when building
+
         content += content_graph(read_mappings(project.mappings_file, project.prefixes_file))
     imports = bind_prefixes(Graph())
     for module in project.import_modules():

@@ -3,40 +3,43 @@
 ``ontology/mappings/ketrdf.sssom.tsv`` is the one place a mapping is written:
 the ``skos`` triples about ketrdf's resources are made from it (the ontology's
 own term mappings must already be in ``ketrdf.ttl``, and a test checks both
-agree). Every CURIE is checked against its prefix's pattern from
-``ontology/mappings/prefixes.tsv`` (bioregistry's patterns).
+agree). sssom-pydantic reads it; one curies converter, built from the table's
+own ``curie_map``, expands its CURIEs. ``ontology/mappings/prefixes.json`` is
+an extended prefix map of the external identifier systems that carries each
+one's pattern for local identifiers (bioregistry's); the ``curie_map`` must
+give each of them the same URI prefix, and every object must match its
+pattern (curies stores patterns; the converter here enforces them).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
+import curies
+import pydantic
 import yaml
+from curies.api import IdentifierStandardizationError, NoCURIEDelimiterError, PrefixStandardizationError
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
+from sssom_pydantic import MappingSetRecord
+from sssom_pydantic.io import ParseError, read_unprocessed_iterable
 
 from ketrdf.errors import InputError
-from ketrdf.namespaces import IRI_FORBIDDEN, KET, bind_prefixes
+from ketrdf.namespaces import IRI_FORBIDDEN, KET, PREFIXES, bind_prefixes
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "see_also", "comment")
+           "mapping_justification")
 PREDICATES = {"skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch,
               "skos:broadMatch": SKOS.broadMatch, "skos:narrowMatch": SKOS.narrowMatch,
               "skos:relatedMatch": SKOS.relatedMatch}
 JUSTIFICATIONS = ("semapv:ManualMappingCuration", "semapv:StructuralMatching", "semapv:LexicalMatching")
-
-
-@dataclass(frozen=True)
-class Prefix:
-    """An external prefix: the IRI its CURIEs expand to and the pattern of its local identifiers."""
-
-    name: str
-    uri_prefix: str
-    pattern: re.Pattern[str]
-    bioregistry: str
 
 
 @dataclass(frozen=True)
@@ -54,64 +57,151 @@ class Mapping:
     justification: str
 
 
-def read_prefixes(path: Path) -> dict[str, Prefix]:
-    """The external prefixes (``prefixes.tsv``)."""
-    rows = _tsv_rows(path, ("prefix", "uri_prefix", "pattern", "bioregistry"))
-    return {row["prefix"]: Prefix(row["prefix"], row["uri_prefix"], re.compile(row["pattern"]),
-                                  row["bioregistry"]) for _line, row in rows}
+class PatternConverter(curies.Converter):
+    """A curies converter that refuses a local identifier not matching its prefix's pattern."""
+
+    @overload
+    def standardize_identifier(
+        self, standard_prefix: str, identifier: str, *, strict: Literal[True] = ...
+    ) -> str: ...
+
+    @overload
+    def standardize_identifier(
+        self, standard_prefix: str, identifier: str, *, strict: Literal[False] = ...
+    ) -> str | None: ...
+
+    def standardize_identifier(self, standard_prefix: str, identifier: str, *,
+                               strict: bool = False) -> str | None:
+        """``identifier`` if its prefix has no pattern or it matches the pattern (whole)."""
+        pattern = self.pattern_map.get(standard_prefix)
+        if pattern is None or re.fullmatch(pattern, identifier):
+            return identifier
+        if strict:
+            raise IdentifierStandardizationError(
+                f"'{standard_prefix}:{identifier}' does not match the {standard_prefix} pattern {pattern}")
+        return None
 
 
-def _tsv_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a TSV file whose ``#`` lines are a header; each with its line number."""
+def read_prefixes(path: Path) -> list[curies.Record]:
+    """The external identifier systems: ``prefixes.json``, an extended prefix map with patterns."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read ({type(error).__name__})") from None
-    body = [(number, line) for number, line in enumerate(lines, start=1)
-            if line.strip() and not line.startswith("#")]
-    if not body:
-        raise InputError(f"{path}: no header row")
-    header_line, header = body[0]
-    found = tuple(header.split("\t"))
-    if found[:len(columns)] != columns:
-        raise InputError(f"{path}:{header_line}: columns must start with {', '.join(columns)}")
-    rows = []
-    for number, line in body[1:]:
-        values = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
-        if len(values) != len(found):
-            raise InputError(f"{path}:{number}: {len(values)} fields, the header has {len(found)}")
-        rows.append((number, dict(zip(found, values, strict=True))))
-    return rows
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}:{error.lineno}: not JSON: {error.msg}") from None
+    if not isinstance(entries, list):
+        raise InputError(f"{path}: an extended prefix map is a JSON list of records")
+    records = []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            record = curies.Record.model_validate(entry)
+        except pydantic.ValidationError as error:
+            raise InputError(f"{path}: record {number}: {_first_error(error)}") from None
+        if record.pattern is None:
+            raise InputError(f"{path}: record {number} ({record.prefix}) has no pattern")
+        try:
+            re.compile(record.pattern)
+        except re.error as error:
+            raise InputError(f"{path}: record {number} ({record.prefix}): bad pattern: {error}") from None
+        records.append(record)
+    return records
 
 
-def _curie_map(path: Path) -> dict[str, str]:
-    """The ``curie_map`` of the table's YAML metadata block (the ``#`` lines)."""
-    text = "\n".join(line[1:] for line in path.read_text(encoding="utf-8").splitlines()
-                     if line.startswith("#"))
+def _first_error(error: Exception) -> str:
+    """One line for ``error``: a pydantic error's first field and message, else its text."""
+    if not isinstance(error, pydantic.ValidationError):
+        return " ".join(str(error).split())
+    first = error.errors()[0]
+    return f"{'.'.join(map(str, first['loc'])) or 'value'}: {first['msg']}"
+
+
+def _table_lines(path: Path) -> tuple[str, str, list[int]]:
+    """The table's text, its metadata block (YAML) and the line number of each data row.
+
+    The rows are split with the CSV dialect sssom-pydantic reads them with, so
+    they pair one for one with its records (whose line numbers are not the
+    file's); a row whose field count differs from the header's is refused here.
+    """
     try:
-        metadata = yaml.safe_load(text) or {}
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read ({type(error).__name__})") from None
+    lines = text.splitlines()
+    header_line = next((number for number, line in enumerate(lines, start=1) if not line.startswith("#")), 0)
+    if not header_line:
+        raise InputError(f"{path}: no header row")
+    reader = csv.reader(lines[header_line - 1:], delimiter="\t")
+    header = [column.strip() for column in next(reader)]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise InputError(f"{path}:{header_line}: the header lacks {', '.join(missing)}")
+    numbers = []
+    start = header_line + reader.line_num  # the line the next row starts on
+    for values in reader:
+        if any(value.strip() for value in values):
+            if len(values) != len(header):
+                raise InputError(f"{path}:{start}: {len(values)} fields, the header has {len(header)}")
+            numbers.append(start)
+        start = header_line + reader.line_num
+    return text, "\n".join(line.lstrip("#") for line in lines[:header_line - 1]), numbers
+
+
+def _curie_map(path: Path, block: str) -> dict[str, str]:
+    """The ``curie_map`` of the table's metadata block, as sssom-pydantic validates it."""
+    try:
+        metadata = MappingSetRecord.model_validate(yaml.safe_load(block) or {})
     except yaml.YAMLError as error:
-        raise InputError(f"{path}: the metadata block is not YAML: {error}") from None
-    curie_map = metadata.get("curie_map") if isinstance(metadata, dict) else None
-    if not isinstance(curie_map, dict):
+        raise InputError(f"{path}: the metadata block is not YAML: {' '.join(str(error).split())}") from None
+    except (ValueError, TypeError, AttributeError) as error:  # sssom-pydantic's validators raise all three
+        raise InputError(f"{path}: metadata: {_first_error(error)}") from None
+    if not metadata.curie_map:
         raise InputError(f"{path}: the metadata block has no curie_map")
-    return {str(key): str(value) for key, value in curie_map.items()}
+    return metadata.curie_map
 
 
-def expand(curie: str, local: dict[str, str], external: dict[str, Prefix], where: str) -> URIRef:
-    """The IRI of a CURIE; external CURIEs must match their prefix's pattern."""
-    prefix, sep, identifier = curie.partition(":")
-    if not sep or not identifier:
+def mapping_converter(table: Path, curie_map: dict[str, str],
+                      external: list[curies.Record]) -> curies.Converter:
+    """The one converter of the table: its ``curie_map``, with the external systems' patterns.
+
+    The ``curie_map`` must give every external system (``prefixes.json``) and
+    every ketrdf prefix it names (``namespaces.PREFIXES``) the same URI prefix.
+    """
+    pattern = {record.prefix: record.pattern for record in external}
+    for record in external:
+        if curie_map.get(record.prefix) != record.uri_prefix:
+            raise InputError(f"{table}: the curie_map must give {record.prefix} the URI prefix "
+                             f"{record.uri_prefix} (as prefixes.json does)")
+    for prefix, uri_prefix in curie_map.items():
+        if prefix in PREFIXES and PREFIXES[prefix] != uri_prefix:
+            raise InputError(f"{table}: the curie_map gives {prefix} {uri_prefix}; ketrdf's {prefix} is "
+                             f"{PREFIXES[prefix]}")
+    records = [curies.Record(prefix=prefix, uri_prefix=uri_prefix, pattern=pattern.get(prefix))
+               for prefix, uri_prefix in curie_map.items()]
+    try:
+        return PatternConverter(records)
+    except curies.DuplicateValueError as error:
+        raise InputError(f"{table}: curie_map: {' '.join(str(error).split())}") from None
+
+
+def _expand(converter: curies.Converter, curie: str, where: str, role: str, kind: str,
+            allowed: Collection[str]) -> URIRef:
+    """The IRI of the ``role`` CURIE of a row, whose prefix must be one of ``allowed`` (``kind``)."""
+    try:
+        reference = converter.parse_curie(curie, strict=True)
+    except NoCURIEDelimiterError:
+        raise InputError(f"{where}: {curie!r} is not a CURIE (PREFIX:ID)") from None
+    except IdentifierStandardizationError:
+        prefix = curies.ReferenceTuple.from_curie(curie).prefix
+        raise InputError(f"{where}: {curie!r} does not match the {prefix} pattern "
+                         f"{converter.pattern_map[prefix]}") from None
+    except PrefixStandardizationError:
+        reference = None
+    if reference is None or reference.prefix not in allowed:
+        raise InputError(f"{where}: the {role} {curie!r} must use {kind} ({', '.join(sorted(allowed))})")
+    if not reference.identifier:
         raise InputError(f"{where}: {curie!r} is not a CURIE (PREFIX:ID)")
-    if prefix in external:
-        spec = external[prefix]
-        if not spec.pattern.fullmatch(identifier):
-            raise InputError(f"{where}: {curie!r} does not match the {prefix} pattern {spec.pattern.pattern}")
-        iri = spec.uri_prefix + identifier
-    elif prefix in local:
-        iri = local[prefix] + identifier
-    else:
-        raise InputError(f"{where}: unknown prefix {prefix!r} in {curie!r}")
+    iri = converter.expand_reference(reference, strict=True)
     if IRI_FORBIDDEN.search(iri):
         raise InputError(f"{where}: {curie!r} makes an invalid IRI")
     return URIRef(iri)
@@ -119,29 +209,43 @@ def expand(curie: str, local: dict[str, str], external: dict[str, Prefix], where
 
 def read_mappings(table: Path, prefixes: Path) -> list[Mapping]:
     """Every row of the mapping table, checked: known predicate and justification, valid CURIEs."""
+    text, block, numbers = _table_lines(table)
     external = read_prefixes(prefixes)
-    local = _curie_map(table)
+    curie_map = _curie_map(table, block)
+    converter = mapping_converter(table, curie_map, external)
+    own = [prefix for prefix in curie_map if prefix in PREFIXES]
+    external_prefixes = [record.prefix for record in external]
     mappings = []
     seen: set[tuple[str, str, str]] = set()
-    for number, row in _tsv_rows(table, COLUMNS):
+    try:
+        with read_unprocessed_iterable(io.StringIO(text), converter=converter) as read:
+            records = list(read.records)
+    except ValueError as error:  # the metadata block, which sssom-pydantic checks before any row
+        raise InputError(f"{table}: metadata: {_first_error(error)}") from None
+    if len(records) != len(numbers):
+        raise InputError(f"{table}: sssom-pydantic read {len(records)} rows where there are {len(numbers)}")
+    for number, (_, record) in zip(numbers, records, strict=True):
         where = f"{table}:{number}"
-        if row["predicate_id"] not in PREDICATES:
-            raise InputError(f"{where}: predicate {row['predicate_id']!r} is not one of "
+        if isinstance(record, ParseError):
+            raise InputError(f"{where}: {_first_error(record.exception)}")
+        if record.predicate_id not in PREDICATES:
+            raise InputError(f"{where}: predicate {record.predicate_id!r} is not one of "
                              f"{', '.join(PREDICATES)}")
-        if row["mapping_justification"] not in JUSTIFICATIONS:
-            raise InputError(f"{where}: justification {row['mapping_justification']!r} is not one of "
+        if record.mapping_justification not in JUSTIFICATIONS:
+            raise InputError(f"{where}: justification {record.mapping_justification!r} is not one of "
                              f"{', '.join(JUSTIFICATIONS)}")
-        if row["object_id"].split(":", 1)[0] not in external:
-            raise InputError(f"{where}: the object {row['object_id']!r} must use an external prefix")
-        key = (row["subject_id"], row["predicate_id"], row["object_id"])
+        key = (record.subject_id, record.predicate_id, record.object_id)
         if key in seen:
             raise InputError(f"{where}: duplicate mapping {' '.join(key)}")
         seen.add(key)
         mappings.append(Mapping(
-            line=number, subject_id=row["subject_id"], subject=expand(row["subject_id"], local, {}, where),
-            subject_label=row["subject_label"], predicate_id=row["predicate_id"], object_id=row["object_id"],
-            object=expand(row["object_id"], local, external, where), object_label=row["object_label"],
-            justification=row["mapping_justification"]))
+            line=number, subject_id=record.subject_id,
+            subject=_expand(converter, record.subject_id, where, "subject", "a ketrdf prefix", own),
+            subject_label=record.subject_label or "", predicate_id=record.predicate_id,
+            object_id=record.object_id,
+            object=_expand(converter, record.object_id, where, "object", "an external prefix",
+                           external_prefixes),
+            object_label=record.object_label or "", justification=record.mapping_justification))
     return mappings
 
 

@@ -75,8 +75,8 @@ class Project:
 
     @property
     def prefixes_file(self) -> Path:
-        """External prefixes: IRI prefix and identifier pattern."""
-        return self.root / "ontology" / "mappings" / "prefixes.tsv"
+        """The external identifier systems: an extended prefix map with each one's identifier pattern."""
+        return self.root / "ontology" / "mappings" / "prefixes.json"
 
     @property
     def imports_dir(self) -> Path:

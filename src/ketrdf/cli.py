@@ -334,7 +334,6 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
         find_query,
         load_catalog,
         local_dataset,
-        prepare,
         run_saved_query,
         with_values,
     )
@@ -346,8 +345,6 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
         raise InputError("give a query NAME or --all (see 'ketrdf query list')")
     chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
     values = _parse_params(params)
-    for saved in chosen:  # the gate refuses before the graph is built
-        prepare(saved.text, str(saved.path))
     kg = _graph(ctx)
     store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
     # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here

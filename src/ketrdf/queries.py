@@ -506,14 +506,14 @@ def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query
     The block goes into the canonical text (:func:`canonical_text`), so no escape in it is
     read twice. A ``WHERE`` group that is only a sub-select gets the block inside the
     sub-select's own ``WHERE``; strings, IRIs and comments are skipped. The whole result
-    then passes :func:`gate` again: what an engine receives is what the gate parsed.
+    then passes :func:`gate`: what an engine receives is what the gate parsed.
     With ``declare_prefixes`` (for an endpoint) ketrdf's prefixes are declared first.
     """
-    text = gate(text, origin)[1]
+    text = canonical_text(text)  # parsed once below, with the block: rdflib's parse is slow
     prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
                        if declare_prefixes)
     if not bindings:
-        return gate(prefixes + text, origin, canonical=True)[1] if prefixes else text
+        return gate(prefixes + text, origin, canonical=True)[1]
     names = sorted(bindings)
     block = (" VALUES (" + " ".join(f"?{name}" for name in names) + ") { ("
              + " ".join(_n3(bindings[name]) for name in names) + ") } ")

@@ -229,7 +229,8 @@ CASES = [
         "SPARQL syntax error", ["sparql", "SELEKT * WHERE { ?s ?p ?o }"], 2, "query: SPARQL syntax error"
     ),
     command_case(
-        "SPARQL update", ["sparql", "INSERT DATA { <http://e/a> <http://e/p> 1 }"], 2, "SPARQL syntax error"
+        "SPARQL update", ["sparql", "INSERT DATA { <http://e/a> <http://e/p> 1 }"], 2,
+        r"updates \(INSERT, .*\) are refused",
     ),
     command_case(
         "query that runs for ever",

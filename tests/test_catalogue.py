@@ -222,7 +222,8 @@ def test_hostile_parameter_values_are_plain_values(
     before = len(graph)
     with pytest.raises(InputError, match="names no single ket:ChemicalEntity"):
         rows(graph, catalog["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"})
-    assert rows(graph, catalog["evidence"], {"claim": value}) == []
+    with pytest.raises(InputError, match="is no ket:claimId in the graph"):
+        rows(graph, catalog["evidence"], {"claim": value})
     assert len(graph) == before
 
 

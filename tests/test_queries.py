@@ -13,6 +13,7 @@ from ketrdf.namespaces import KR
 from ketrdf.paths import Project
 from ketrdf.queries import (
     SavedQuery,
+    bind_parameters,
     expand_iri,
     find_query,
     load_catalog,
@@ -156,8 +157,13 @@ def test_parameter_values_are_bound_not_pasted(tmp_path: Path, value: str) -> No
 def test_evidence_with_an_injected_claim_id_finds_nothing(
     catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
+    union = reasoned.union()
+    evidence = catalog["evidence"]
     for value in INJECTIONS:
-        assert run_saved_query(reasoned.union(), catalog["evidence"], {"claim": value}).rows == ()
+        with pytest.raises(InputError, match=r"parameter 'claim'.*choices: ANIM-1"):
+            run_saved_query(union, evidence, {"claim": value})
+        # bound without the graph's check, the value is still only data
+        assert run_sparql(union, evidence.text, bind_parameters(evidence, {"claim": value})).rows == ()
 
 
 def test_language_and_iri_parameters_are_checked() -> None:
@@ -211,10 +217,14 @@ def _sorted_lists(rows: tuple[tuple[object, ...], ...]) -> list[list[list[str]]]
     return sorted([sorted(str(term).split(", ")) for term in row] for row in rows)
 
 
-@pytest.mark.parametrize("hostile", ['en") } } DROP ALL #', "x' . ?s ?p ?o", '"""', "\\\\u0022"])
+@pytest.mark.parametrize("hostile", ['en") } } DROP ALL #', "x' . ?s ?p ?o", '"""', "\\\\u0022", "a\\b"])
 def test_values_binding_keeps_hostile_text_inert(hostile: str) -> None:
-    from ketrdf.queries import with_values
+    from ketrdf.oxigraph_engine import load_store
+    from ketrdf.oxigraph_engine import run as run_on_oxigraph
+    from ketrdf.queries import gate, with_values
 
     text = with_values("SELECT ?x WHERE { BIND (?v AS ?x) }", {"v": Literal(hostile)})
-    graph = Graph()
-    assert run_sparql(graph, text).rows == ((Literal(hostile),),)
+    # an engine reads the bound text as it is (it is canonical already): the gate's parse, Oxigraph
+    assert tuple(Graph().query(gate(text, "q", canonical=True)[0])) == ((Literal(hostile),),)
+    bound = run_on_oxigraph(load_store([]), "SELECT ?x WHERE { BIND (?v AS ?x) }", {"v": Literal(hostile)})
+    assert bound.rows == ((Literal(hostile),),)

@@ -8,6 +8,7 @@ Work is imported inside commands so that ``--help`` stays fast.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -80,10 +81,16 @@ def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _project(ctx: click.Context) -> Project:
-    from ketrdf.paths import Project
+    from ketrdf.errors import InputError
+    from ketrdf.paths import ONTOLOGY_FILE, Project
 
     root = ctx.obj.get("project")
-    return Project(Path(root).resolve()) if root else Project.discover()
+    if not root:
+        return Project.discover()
+    project = Project(Path(root).resolve())
+    if not project.ontology_file.is_file():
+        raise InputError(f"--project {root}: not a ketrdf project (no ontology/{ONTOLOGY_FILE})")
+    return project
 
 
 def _reasoner(ctx: click.Context) -> Reasoner:
@@ -116,11 +123,20 @@ def format_option(func: F) -> F:
     )(func)
 
 
+MAX_TIMEOUT = 604_800.0  # a week
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if math.isnan(value):
+        raise click.BadParameter("not a number of seconds")
+    return value
+
+
 def timeout_option(func: F) -> F:
     """``--timeout``, defined once: stop a query that runs too long."""
     return click.option(
-        "--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
-        help="Stop a query after this many seconds (0: no limit).",
+        "--timeout", type=click.FloatRange(min=0, max=MAX_TIMEOUT), default=60.0, show_default=True,
+        callback=_finite, help="Stop a query after this many seconds (0: no limit).",
     )(func)
 
 
@@ -271,11 +287,22 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
     values = {}
     for pair in pairs:
+        _check_utf8(pair, "--param")
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise InputError(f"--param takes NAME=VALUE, not {pair!r}")
         values[key] = value
     return values
+
+
+def _check_utf8(text: str, what: str) -> None:
+    """Refuse an argument that is not UTF-8 (Python keeps its bad bytes as lone surrogates)."""
+    from ketrdf.errors import InputError
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(f"{what}: not UTF-8 text (a bad byte at character {error.start + 1})") from None
 
 
 @query.command("run")
@@ -302,7 +329,14 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
     from ketrdf.errors import InputError
     from ketrdf.export import GRAPH_SELECTIONS
-    from ketrdf.queries import bind_parameters, find_query, load_catalog, run_saved_query, with_values
+    from ketrdf.queries import (
+        bind_parameters,
+        find_query,
+        load_catalog,
+        local_dataset,
+        run_saved_query,
+        with_values,
+    )
     from ketrdf.remote import select
     from ketrdf.results import render
 
@@ -314,7 +348,7 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     kg = _graph(ctx)
     store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
     # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here
-    union = kg.union() if engine == "rdflib" and not endpoint else kg.view()
+    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.view()
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])
@@ -341,34 +375,62 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
 
 
 def _oxigraph_store(kg: KnowledgeGraph) -> Any:
-    from ketrdf.oxigraph_engine import load_store
+    from ketrdf.oxigraph_engine import load_dataset
 
-    return load_store(kg.named_graphs().values())
+    return load_dataset(kg.named_graphs())
+
+
+def _query_text(query_or_file: str) -> tuple[str, str]:
+    """The query text and its origin: a file's text, or the argument itself.
+
+    An argument naming a ``.rq`` or ``.sparql`` file that does not exist is an error.
+    """
+    from ketrdf.errors import InputError
+    from ketrdf.queries import read_query_file
+
+    _check_utf8(query_or_file, "the query")
+    candidate = Path(query_or_file)
+    try:
+        is_file = "\n" not in query_or_file and candidate.is_file()
+    except (OSError, ValueError):  # a name too long for the system, a NUL: not a file
+        is_file = False
+    if is_file:
+        return read_query_file(candidate), str(candidate)
+    if candidate.suffix.lower() in (".rq", ".sparql") and not any(c.isspace() for c in query_or_file):
+        raise InputError(f"{query_or_file}: no such file")
+    return query_or_file, "query"
 
 
 @main.command()
 @click.argument("query_or_file")
-@format_option
+@click.option("--format", "output_format",
+              type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
+              default="table", show_default=True,
+              help="How to print the results: table, csv, tsv or json for SELECT and ASK; turtle "
+                   "(the default's form), ntriples or jsonld for CONSTRUCT and DESCRIBE.")
 @output_option
 @timeout_option
 @engine_option("rdflib")
 @click.pass_context
 def sparql(ctx: click.Context, query_or_file: str, output_format: str,
            output: Path | None, timeout: float, engine: str) -> None:
-    """Run an ad-hoc SELECT or ASK query (text, or a .rq file) on the reasoned graph."""
-    from ketrdf.queries import run_sparql
+    """Run an ad-hoc query (text, or a .rq file) on the reasoned graph.
+
+    SELECT, ASK, CONSTRUCT or DESCRIBE. The default graph is the union of ketrdf's
+    graphs; GRAPH reaches each of them by name, as with 'ketrdf serve'.
+    """
+    from ketrdf.queries import local_dataset, prepare, run_sparql
     from ketrdf.results import render
 
-    candidate = Path(query_or_file)
-    is_file = len(query_or_file) < 4096 and "\n" not in query_or_file and candidate.is_file()
-    text = candidate.read_text(encoding="utf-8") if is_file else query_or_file
-    origin = str(candidate) if is_file else "query"
+    text, origin = _query_text(query_or_file)
+    prepare(text, origin)  # the gate refuses before the graph is built
     if engine == "oxigraph":
         from ketrdf.oxigraph_engine import run as run_on_oxigraph
 
         result = run_on_oxigraph(_oxigraph_store(_graph(ctx)), text, origin=origin, timeout=timeout or None)
     else:
-        result = run_sparql(_graph(ctx).union(), text, origin=origin, timeout=timeout or None)
+        result = run_sparql(local_dataset(_graph(ctx).named_graphs()), text, origin=origin,
+                            timeout=timeout or None)
     _write_output(render(result, output_format), output)
 
 

@@ -2,23 +2,25 @@
 
 rdflib's SPARQL engine is the reference; Oxigraph answers the same saved
 queries (a test compares them all) many times faster on large graphs.
-Parameters travel as a ``VALUES`` block, as for a remote endpoint
-(:func:`ketrdf.queries.with_values`; Oxigraph's own substitutions only bind
-projected variables); ``SERVICE`` and ``FROM`` are refused as with rdflib.
+Every text passes :func:`ketrdf.queries.gate` first (rdflib's parser: no
+SERVICE, FROM or update) and Oxigraph gets the gate's own canonical text.
+Parameters travel as a ``VALUES`` block added to that text and checked by the
+gate again (:func:`ketrdf.queries.with_values`): Oxigraph's substitutions bind
+only projected variables (pyoxigraph 0.5.13 refuses any other).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
 from ketrdf.errors import QueryError
-from ketrdf.namespaces import PREFIXES
-from ketrdf.queries import QueryResult, refuse_remote_keywords, with_values
+from ketrdf.namespaces import PREFIXES, bind_prefixes
+from ketrdf.queries import QueryResult, with_values
 from ketrdf.terms import from_oxigraph, to_oxigraph
 
 
@@ -30,29 +32,50 @@ def load_store(graphs: Iterable[Graph]) -> ox.Store:
     return store
 
 
+def load_dataset(graphs: Mapping[URIRef, Graph]) -> ox.Store:
+    """An in-memory store holding each graph as the named graph of its name (see :func:`run`)."""
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                         ox.NamedNode(str(name)))
+                 for name, graph in graphs.items() for s, p, o in graph)
+    return store
+
+
+def _answer(result: object) -> QueryResult:
+    """The rows, boolean or graph of an Oxigraph result, as rdflib terms."""
+    if isinstance(result, ox.QuerySolutions):
+        names = tuple(variable.value for variable in result.variables)
+        return QueryResult(variables=names, rows=tuple(
+            tuple(from_oxigraph(solution[name]) for name in names) for solution in result))
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(variables=(), rows=(), boolean=bool(result))
+    graph = bind_prefixes(Graph())
+    for triple in result:  # type: ignore[attr-defined]  # QueryTriples
+        graph.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),  # type: ignore[arg-type]
+                   from_oxigraph(triple.object)))
+    return QueryResult(variables=(), rows=(), graph=graph)
+
+
 def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = None,
         origin: str = "query", timeout: float | None = None) -> QueryResult:
-    """Run a SELECT or ASK on ``store``; stop waiting after ``timeout`` seconds."""
-    refuse_remote_keywords(text, origin)  # Oxigraph parses the query (and reports syntax errors)
-    bound = with_values(text, bindings or {}, origin, verify=False)
-    outcome: dict[str, object] = {}
+    """Run a query on ``store``; stop waiting after ``timeout`` seconds.
+
+    The default graph is the union of the store's graphs, as with ``ketrdf serve``;
+    ``GRAPH`` sees the named graphs of a store made by :func:`load_dataset`.
+    """
+    bound = with_values(text, bindings or {}, origin, declare_prefixes=False)
+    outcome: dict[str, QueryResult | str] = {}
 
     def work() -> None:
+        # Everything Oxigraph returns is read and dropped in this thread: its results
+        # may not cross threads, and an error keeps no reference to them.
         try:
-            result = store.query(bound)
-            if isinstance(result, ox.QuerySolutions):
-                names = tuple(variable.value for variable in result.variables)
-                outcome["result"] = QueryResult(variables=names, rows=tuple(
-                    tuple(from_oxigraph(solution[name]) for name in names) for solution in result))
-            elif isinstance(result, bool):
-                outcome["boolean"] = result
-            else:
-                outcome["error"] = ValueError("only SELECT and ASK queries are supported here")
+            outcome["result"] = _answer(store.query(bound, prefixes=PREFIXES,
+                                                    use_default_graph_as_union=True))
         except SyntaxError as error:
-            outcome["error"] = ValueError(f"SPARQL syntax error: {error} (the line counts ketrdf's "
-                                          f"{len(PREFIXES)} prefix lines)")
+            outcome["error"] = f"SPARQL syntax error: {error}"
         except (OSError, ValueError, RuntimeError) as error:
-            outcome["error"] = error
+            outcome["error"] = str(error)
 
     if timeout is None:
         work()
@@ -62,9 +85,7 @@ def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = Non
         worker.join(timeout)
         if worker.is_alive():
             raise QueryError(f"{origin}: query stopped after the time limit of {timeout} s (--timeout)")
-    if "error" in outcome:
-        raise QueryError(f"{origin}: {outcome['error']}")
     found = outcome.get("result")
-    if isinstance(found, QueryResult):
-        return found
-    return QueryResult(variables=(), rows=(), boolean=bool(outcome["boolean"]))
+    if not isinstance(found, QueryResult):
+        raise QueryError(f"{origin}: {outcome.get('error', 'no answer')}")
+    return found

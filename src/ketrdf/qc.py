@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from ketrdf.errors import InputError
 from ketrdf.oxigraph_engine import run as run_on_oxigraph
-from ketrdf.queries import SavedQuery, read_saved_query, run_sparql
+from ketrdf.queries import SavedQuery, prepare, query_form, read_saved_query, run_sparql
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,10 @@ def load_checks(folder: Path) -> list[SavedQuery]:
     """Every ``*-violation.rq`` in ``folder``, in name order."""
     checks = [read_saved_query(path) for path in sorted(folder.glob("*-violation.rq"))]
     for check in checks:
-        if "?focus" not in check.text or "?message" not in check.text:
-            raise InputError(f"{check.path}: a QC check must select ?focus and ?message")
+        query = prepare(check.text, str(check.path))
+        projected = {str(variable) for variable in query.algebra.get("PV") or ()}
+        if query_form(query) != "SELECT" or not {"focus", "message"} <= projected:
+            raise InputError(f"{check.path}: a QC check must be a SELECT of ?focus and ?message")
     return checks
 
 

@@ -27,25 +27,29 @@ from __future__ import annotations
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql import parser
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 from ketrdf.errors import InputError, QueryError
-from ketrdf.namespaces import IRI_FORBIDDEN, PREFIXES
+from ketrdf.namespaces import IRI_FORBIDDEN, PREFIXES, bind_prefixes
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "language")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+# SPARQL's codepoint escapes (rdflib's own pattern takes \u and 8 digits)
+CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Parameter:
     default: str | None = None
     description: str = ""
     cls: str | None = None
+    prop: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,16 @@ class SavedQuery:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """The rows of a SELECT or ASK: variable names and RDF terms (None where unbound)."""
+    """A query's answer: rows, a boolean or a graph.
+
+    A SELECT gives variable names and rows of RDF terms (None where unbound), an ASK
+    its boolean, a CONSTRUCT or DESCRIBE its graph.
+    """
 
     variables: tuple[str, ...]
     rows: tuple[tuple[Node | None, ...], ...]
     boolean: bool | None = None
+    graph: Graph | None = None
 
 
 def _header(text: str, path: Path) -> dict[str, Any]:
@@ -97,6 +107,19 @@ def _header(text: str, path: Path) -> dict[str, Any]:
     return header
 
 
+SCALARS = (str, int, float, bool)
+PARAM_KEYS = {"type", "required", "default", "description", "class", "property"}
+
+
+def _settings(raw: Any, key: str, path: Path) -> dict[str, str]:
+    """A header mapping of names to single values (``defaults``, ``example``, a parameter's settings)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(value, SCALARS) for value in raw.values()):
+        raise InputError(f"{path}: #+ {key} must map names to single values, not {raw!r}")
+    return {str(name): str(value) for name, value in raw.items()}
+
+
 def _parameters(raw: Any, path: Path) -> tuple[Parameter, ...]:
     if not raw:
         return ()
@@ -104,31 +127,39 @@ def _parameters(raw: Any, path: Path) -> tuple[Parameter, ...]:
         raise InputError(f"{path}: #+ params must map parameter names to their settings")
     params = []
     for name, settings in raw.items():
-        spec = settings or {}
-        kind = str(spec.get("type", "string"))
+        spec = _settings(settings, f"params: {name}", path)
+        unknown = sorted(set(spec) - PARAM_KEYS)
+        if unknown:
+            raise InputError(f"{path}: parameter {name!r} has unknown setting {unknown[0]!r}; "
+                             f"settings: {', '.join(sorted(PARAM_KEYS))}")
+        kind = spec.get("type", "string")
         if kind not in PARAM_TYPES:
             raise InputError(f"{path}: parameter {name!r} has unknown type {kind!r}")
-        default = spec.get("default")
-        cls = spec.get("class")
         params.append(Parameter(
             name=str(name),
             type=kind,
-            required=bool(spec.get("required", False)),
-            default=None if default is None else str(default),
-            description=str(spec.get("description", "")),
-            cls=None if cls is None else str(cls),
+            required=spec.get("required", "False") == "True",
+            default=spec.get("default"),
+            description=spec.get("description", ""),
+            cls=spec.get("class"),
+            prop=spec.get("property"),
         ))
     return tuple(params)
 
 
 def read_saved_query(path: Path) -> SavedQuery:
-    """Read one ``.rq`` file and its header."""
-    text = path.read_text(encoding="utf-8")
+    """Read one ``.rq`` file and its header; a malformed header names the file."""
+    text = read_query_file(path)
     header = _header(text, path)
     for key in ("title", "question"):
-        if not header.get(key):
-            raise InputError(f"{path}: the #+ header needs a {key!r}")
+        if not header.get(key) or not isinstance(header[key], SCALARS):
+            raise InputError(f"{path}: the #+ header needs a {key!r} (one line of text)")
     tags = header.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(tag, SCALARS) for tag in tags):
+        raise InputError(f"{path}: #+ tags must be a list of words, not {tags!r}")
+    base = header.get("base")
+    if base is not None and not isinstance(base, str):
+        raise InputError(f"{path}: #+ base must name a saved query, not {base!r}")
     return SavedQuery(
         name=path.stem,
         path=path,
@@ -137,10 +168,22 @@ def read_saved_query(path: Path) -> SavedQuery:
         text=text,
         tags=tuple(str(tag) for tag in tags),
         params=_parameters(header.get("params"), path),
-        base=None if header.get("base") is None else str(header["base"]),
-        defaults={str(k): str(v) for k, v in (header.get("defaults") or {}).items()},
-        example={str(k): str(v) for k, v in (header.get("example") or {}).items()},
+        base=base,
+        defaults=_settings(header.get("defaults"), "defaults", path),
+        example=_settings(header.get("example"), "example", path),
     )
+
+
+def read_query_file(path: Path) -> str:
+    """The text of a ``.rq`` file: "no such file" and bad UTF-8 are input errors naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _with_base(query: SavedQuery, catalog: dict[str, SavedQuery]) -> SavedQuery:
@@ -230,8 +273,24 @@ def resolve_entity(graph: Graph, parameter: Parameter, value: str) -> URIRef:
                      f"choices: {choices}")
 
 
+VALUES_OF = """
+SELECT DISTINCT ?value WHERE { ?thing ?property ?value } ORDER BY ?value"""
+
+
+def check_value_of(graph: Graph, parameter: Parameter, value: str) -> None:
+    """Refuse a value that no triple of the parameter's ``property`` has, listing those that do."""
+    prop = expand_iri(parameter.prop or "")
+    rows = run_sparql(graph, VALUES_OF, {"property": prop}, origin="parameter lookup").rows
+    known = [str(row[0]) for row in rows]
+    if value not in known:
+        raise InputError(f"parameter {parameter.name!r}: {value!r} is no {parameter.prop} in the graph; "
+                         f"choices: {', '.join(known)}")
+
+
 def to_term(parameter: Parameter, value: str, graph: Graph | None = None) -> Identifier:
-    """Turn a parameter value into the RDF term it stands for."""
+    """Turn a parameter value into the RDF term it stands for (checked in ``graph`` if given)."""
+    if parameter.prop and graph is not None:
+        check_value_of(graph, parameter, value)
     if parameter.type == "iri":
         if parameter.cls and graph is not None:
             return resolve_entity(graph, parameter, value)
@@ -245,7 +304,7 @@ def to_term(parameter: Parameter, value: str, graph: Graph | None = None) -> Ide
             raise QueryError(f"parameter {parameter.name!r} takes a decimal, not {value!r}")
         return Literal(value.strip(), datatype=XSD.decimal)
     if parameter.type == "language":
-        if not LANGUAGE_TAG.match(value):
+        if not LANGUAGE_TAG.fullmatch(value):
             raise QueryError(f"parameter {parameter.name!r} takes a language tag, not {value!r}")
         return Literal(value.lower())
     return Literal(value)
@@ -277,13 +336,17 @@ def bind_parameters(query: SavedQuery, values: dict[str, str],
     return bindings
 
 
+REFUSED_CLAUSES = {"ServiceGraphPattern": "SERVICE clauses", "DatasetClause": "FROM and FROM NAMED"}
+QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+               "DescribeQuery": "DESCRIBE"}
+
+
 def _refuse_remote_access(node: object, origin: str) -> None:
-    """Refuse SERVICE and FROM / FROM NAMED: rdflib would fetch them from the web."""
+    """Refuse SERVICE and FROM / FROM NAMED anywhere in the algebra: an engine would fetch them."""
     if isinstance(node, CompValue):
-        refused = {"ServiceGraphPattern": "SERVICE clauses", "DatasetClause": "FROM and FROM NAMED"}
-        if node.name in refused:
-            what = refused[node.name]
-            raise QueryError(f"{origin}: {what} are refused; ketrdf queries only the local graph")
+        if node.name in REFUSED_CLAUSES:
+            raise QueryError(f"{origin}: {REFUSED_CLAUSES[node.name]} are refused; "
+                             "ketrdf queries only the local graph")
         for value in node.values():
             _refuse_remote_access(value, origin)
     elif isinstance(node, list | tuple):
@@ -291,15 +354,69 @@ def _refuse_remote_access(node: object, origin: str) -> None:
             _refuse_remote_access(item, origin)
 
 
-def prepare(text: str, origin: str) -> Query:
-    """Parse SPARQL text with ketrdf's prefixes predeclared; refuse anything that would fetch."""
+def canonical_text(text: str) -> str:
+    r"""The query as every engine reads it alike: ``\u`` escapes expanded, every line ending a LF.
+
+    SPARQL 1.1 expands codepoint escapes before parsing (rdflib does), Oxigraph only inside
+    strings and IRIs; rdflib ends a comment at LF only, Oxigraph at CR too. The text
+    returned has neither difference left, so the gate and the engine read the same query.
+    """
     try:
-        query = prepareQuery(text, initNs=PREFIXES)
+        expanded = CODEPOINT_ESCAPE.sub(lambda found: chr(int(found.group(1) or found.group(2), 16)), text)
+    except (ValueError, OverflowError):
+        raise QueryError("SPARQL syntax error: a \\U escape beyond the last Unicode code point") from None
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@lru_cache(maxsize=256)
+def _parse(text: str) -> Query:
+    """Parse canonical text (no second escape expansion); pyparsing errors pass through."""
+    return translateQuery(parser.Query.parse_string(text, parse_all=True), None, PREFIXES)
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parser.UpdateUnit.parse_string(text, parse_all=True)
+    except Exception:  # pyparsing raises several kinds
+        return False
+    return True
+
+
+def gate(text: str, origin: str, *, canonical: bool = False) -> tuple[Query, str]:
+    """The one SPARQL gate: parse ``text`` and refuse what would reach beyond the local graph.
+
+    Refuses SERVICE, FROM / FROM NAMED and updates (LOAD, INSERT, ...), on the parsed
+    algebra, never by scanning the text. Returns the query and its canonical text
+    (:func:`canonical_text`), the only text an engine may be given. With ``canonical``
+    the text is taken as already canonical (built from canonical text by ketrdf).
+    """
+    if not text.strip():
+        raise QueryError(f"{origin}: the query is empty")
+    if not canonical:
+        text = canonical_text(text)
+    try:
+        query = _parse(text)
     except Exception as error:  # rdflib raises pyparsing and other errors
+        if _is_update(text):
+            raise QueryError(f"{origin}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused; "
+                             "ketrdf only reads") from None
         message = " ".join(str(error).split())
         raise QueryError(f"{origin}: SPARQL syntax error: {message}") from None
     _refuse_remote_access(query.algebra, origin)
-    return query
+    return query, text
+
+
+def prepare(text: str, origin: str) -> Query:
+    """Parse SPARQL text with ketrdf's prefixes predeclared; refuse anything that would fetch.
+
+    The parse is cached by text; see :func:`gate` for what is refused.
+    """
+    return gate(text, origin)[0]
+
+
+def query_form(query: Query) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    return QUERY_FORMS[query.algebra.name]
 
 
 @contextmanager
@@ -325,18 +442,35 @@ def time_limit(seconds: float | None, origin: str) -> Iterator[None]:
 
 def run_sparql(graph: Graph, text: str, bindings: dict[str, Identifier] | None = None,
                origin: str = "query", timeout: float | None = None) -> QueryResult:
-    """Run a SELECT or ASK query on ``graph``, within ``timeout`` seconds if given."""
+    """Run a query on ``graph`` (a Dataset: ``GRAPH`` sees its named graphs) within ``timeout`` s."""
     query = prepare(text, origin)
-    kind = query.algebra.name
-    if kind not in ("SelectQuery", "AskQuery"):
-        raise QueryError(f"{origin}: only SELECT and ASK queries are supported here, not {kind}")
+    form = query_form(query)
     with time_limit(timeout, origin):
         result = graph.query(query, initBindings=bindings or {})
-        rows = tuple(tuple(row) for row in result) if kind == "SelectQuery" else ()  # type: ignore[arg-type]
-    if kind == "AskQuery":
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            found = bind_prefixes(Graph())
+            for triple in result.graph or ():
+                found.add(triple)
+            return QueryResult(variables=(), rows=(), graph=found)
+        rows = tuple(tuple(row) for row in result) if form == "SELECT" else ()  # type: ignore[arg-type]
+    if form == "ASK":
         return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
     variables = tuple(str(var) for var in result.vars or ())
     return QueryResult(variables=variables, rows=rows)
+
+
+def local_dataset(graphs: Mapping[URIRef, Graph]) -> Dataset:
+    """The graphs as named graphs of one rdflib Dataset whose default graph is their union.
+
+    What ``ketrdf serve`` and the Oxigraph engine give a query: ``GRAPH`` sees each graph.
+    """
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset)
+    for name, graph in graphs.items():
+        if len(graph):
+            named = dataset.graph(name)
+            named += graph
+    return dataset
 
 
 def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
@@ -347,7 +481,7 @@ def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | No
 
 
 _TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n]*)
+    r"""(?P<comment>\#[^\r\n]*)
       | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
                   |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -359,28 +493,27 @@ _TOKENS = re.compile(
 
 
 def _n3(term: Identifier) -> str:
-    r"""A term in SPARQL syntax; an escaped backslash in a literal becomes two ``\u005C``.
-
-    SPARQL reads ``\u`` escapes before anything else: a literal ending up with ``\\u0022``
-    in the text would otherwise turn into a quote.
-    """
+    """A term in SPARQL syntax (N-Triples escapes); refuses an IRI no engine would read alike."""
     if isinstance(term, URIRef) and IRI_FORBIDDEN.search(str(term)):
         raise QueryError(f"not a valid IRI: {str(term)!r}")
-    text = term.n3()
-    return text.replace("\\\\", "\\u005C\\u005C") if isinstance(term, Literal) else text
+    return term.n3()
 
 
 def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query",
-                verify: bool = True) -> str:
-    """The query text, prefixes declared, ``bindings`` as ``VALUES`` opening each ``WHERE`` group.
+                declare_prefixes: bool = True) -> str:
+    """The query, gated, with ``bindings`` as ``VALUES`` opening each ``WHERE`` group.
 
-    A ``WHERE`` group that is only a sub-select gets the block inside the sub-select's own
-    ``WHERE``. Strings, IRIs and comments are skipped; with ``verify`` the result is parsed
-    again before use (a local engine that parses it anyway may skip that).
+    The block goes into the canonical text (:func:`canonical_text`), so no escape in it is
+    read twice. A ``WHERE`` group that is only a sub-select gets the block inside the
+    sub-select's own ``WHERE``; strings, IRIs and comments are skipped. The whole result
+    then passes :func:`gate`: what an engine receives is what the gate parsed.
+    With ``declare_prefixes`` (for an endpoint) ketrdf's prefixes are declared first.
     """
-    prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    text = canonical_text(text)  # parsed once below, with the block: rdflib's parse is slow
+    prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
+                       if declare_prefixes)
     if not bindings:
-        return prefixes + text
+        return gate(prefixes + text, origin, canonical=True)[1]
     names = sorted(bindings)
     block = (" VALUES (" + " ".join(f"?{name}" for name in names) + ") { ("
              + " ".join(_n3(bindings[name]) for name in names) + ") } ")
@@ -404,21 +537,4 @@ def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query
             after_where = False
     if not inserted:
         raise QueryError(f"{origin}: parameters need an explicit WHERE clause to be sent to an endpoint")
-    result = prefixes + "".join(pieces)
-    if verify:
-        prepare(result, origin)
-    return result
-
-
-_REMOTE_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|FROM)(?![\w:-])", re.IGNORECASE)
-
-
-def refuse_remote_keywords(text: str, origin: str) -> None:
-    """Refuse ``SERVICE`` and ``FROM`` by scanning tokens (outside strings, IRIs and comments).
-
-    For engines that parse the query themselves; rdflib's :func:`prepare` refuses them on its tree.
-    """
-    for match in _TOKENS.finditer(text):
-        if match.lastgroup == "other" and (found := _REMOTE_KEYWORDS.search(match.group())):
-            what = "SERVICE clauses" if found.group(1).upper() == "SERVICE" else "FROM and FROM NAMED"
-            raise QueryError(f"{origin}: {what} are refused; ketrdf queries only the local graph")
+    return gate(prefixes + "".join(pieces), origin, canonical=True)[1]

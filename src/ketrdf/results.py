@@ -1,4 +1,4 @@
-"""Render query results: a readable table, CSV, TSV or SPARQL 1.1 JSON."""
+"""Render query results: a readable table, CSV, TSV or SPARQL 1.1 JSON; graphs as RDF."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ketrdf.errors import QueryError
 from ketrdf.namespaces import bind_prefixes
 from ketrdf.queries import QueryResult
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 
 
 def _plain(term: Node | None) -> str:
@@ -104,8 +106,27 @@ def to_table(result: QueryResult, title: str = "") -> str:
     return buffer.getvalue()
 
 
+def render_graph(graph: Graph, output_format: str) -> str:
+    """A CONSTRUCT or DESCRIBE answer in one of :data:`GRAPH_FORMATS`, by the export serializers."""
+    from ketrdf.export import serialize
+    from ketrdf.graphs import KnowledgeGraph
+
+    return serialize(KnowledgeGraph(ontology=Graph(), content=graph), output_format, "asserted").decode()
+
+
 def render(result: QueryResult, output_format: str, title: str = "") -> str:
-    """Render ``result`` in one of :data:`RESULT_FORMATS`."""
+    """Render ``result``: rows in one of :data:`RESULT_FORMATS`, a graph in :data:`GRAPH_FORMATS`.
+
+    A graph asked for as a ``table`` (the default) is written as Turtle.
+    """
+    if result.graph is not None:
+        if output_format not in (*GRAPH_FORMATS, "table"):
+            raise QueryError(f"a CONSTRUCT or DESCRIBE gives a graph: use --format "
+                             f"{', '.join(GRAPH_FORMATS)}, not {output_format}")
+        return render_graph(result.graph, "turtle" if output_format == "table" else output_format)
+    if output_format in GRAPH_FORMATS:
+        raise QueryError(f"a SELECT or ASK gives rows: use --format {', '.join(RESULT_FORMATS)}, "
+                         f"not {output_format}")
     if output_format == "csv":
         return to_csv(result)
     if output_format == "tsv":

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from ketrdf.errors import InputError
 from ketrdf.namespaces import bind_prefixes
+from ketrdf.queries import prepare, query_form, read_query_file
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,11 @@ class Rule:
 
 
 def load_rules(files: list[Path]) -> list[Rule]:
-    """Parse every rule file; a syntax error names the file."""
+    """Parse every rule file through the SPARQL gate; an error names the file."""
     rules = []
     for path in files:
-        try:
-            query = prepareQuery(path.read_text(encoding="utf-8"))
-        except Exception as error:  # rdflib raises pyparsing errors of several kinds
-            raise InputError(f"{path}: rule does not parse as SPARQL: {error}") from None
-        if query.algebra.name != "ConstructQuery":
+        query = prepare(read_query_file(path), str(path))
+        if query_form(query) != "CONSTRUCT":
             raise InputError(f"{path}: a rule must be a CONSTRUCT query")
         rules.append(Rule(path.stem, query))
     return rules

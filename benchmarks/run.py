@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/run.py [--sizes review,10k,100k] [--baseline-limit SECONDS]
        python benchmarks/run.py --shape-costs 10k
+       python benchmarks/run.py --validators fast,pyshacl [--sizes ...]
 
 For each size (the review itself, or generated copies of its content under the
 same ontology, written to an N-Triples file first by another process) a fresh
@@ -20,6 +21,8 @@ Figures are medians of --repeat runs; the ratio column is naive / fast.
 --shape-costs SIZE times SHACL validation with each node shape alone (with its
 property shapes) on the reasoned graph of that size, less the time to index the
 graph, costliest first.
+--validators NAMES times SHACL validation alone (``ketrdf.validate.validate`` on the
+reasoned named graphs, best of --repeat) with each validator named, per size.
 """
 
 from __future__ import annotations
@@ -188,6 +191,32 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     return index, sorted(costs, reverse=True)
 
 
+def validation_times(source: Path, validators: list[str], repeat: int) -> dict[str, float]:
+    """Best-of-``repeat`` seconds of validating the reasoned graph of ``source`` with each validator."""
+    from ketrdf.graphs import KnowledgeGraph
+    from ketrdf.load import load_file
+    from ketrdf.paths import Project
+    from ketrdf.reason import get_reasoner, reason
+    from ketrdf.rules import load_rules
+    from ketrdf.validate import load_shapes, validate
+
+    project = Project(ROOT)
+    kg = KnowledgeGraph(load_file(project.ontology_file), load_file(source))
+    graphs = list(reason(kg, load_rules(project.rule_files()), get_reasoner("rl")).named_graphs().values())
+    shapes = load_shapes(project.shape_files())
+    figures = {"triples": float(sum(len(graph) for graph in graphs))}
+    for validator in validators:
+        runs = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            report = validate(graphs, shapes, validator)
+            runs.append(time.perf_counter() - started)
+            if not report.conforms:
+                raise SystemExit(f"{validator}: the generated graph does not validate")
+        figures[validator] = min(runs)
+    return figures
+
+
 def measure(engine: str, source: Path, repeat: int, limit: float) -> dict[str, float] | None:
     """Median figures of ``repeat`` subprocess runs, or None if a run passes ``limit`` seconds."""
     runs = []
@@ -237,7 +266,29 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--shape-costs", choices=sorted(SIZES), default=None)
+    parser.add_argument("--validators", default=None)
+    parser.add_argument("--child-validators", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_validators:
+        names, source = args.child_validators
+        print(json.dumps(validation_times(Path(source), names.split(","), args.repeat)))
+        return
+    if args.validators:
+        print(f"{'size':>8} {'triples':>9} " + " ".join(f"{name:>9}" for name in args.validators.split(",")))
+        for size in args.sizes.split(","):
+            with tempfile.TemporaryDirectory() as folder:
+                source = Path(folder) / "content.nt"
+                subprocess.run([sys.executable, __file__, "--generate", str(SIZES[size]), str(source)],
+                               check=True, cwd=ROOT)
+                done = subprocess.run(
+                    [sys.executable, __file__, "--repeat", str(args.repeat), "--child-validators",
+                     args.validators, str(source)],
+                    capture_output=True, text=True, check=True, cwd=ROOT, timeout=args.limit,
+                    env={**os.environ, "KETRDF_MAX_INPUT_MB": "100000", "KETRDF_MAX_TRIPLES": "100000000"})
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            cells = " ".join(f"{figures[name]:9.3f}" for name in args.validators.split(","))
+            print(f"{size:>8} {int(figures['triples']):9d} {cells}")
+        return
     if args.shape_costs:
         index, costs = shape_costs(SIZES[args.shape_costs])
         print(f"{index:8.3f} s  indexing the graph (paid once per validation)")

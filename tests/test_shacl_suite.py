@@ -45,7 +45,7 @@ def _cases() -> list[Case]:
     if not (SUITE / "manifest.ttl").is_file():
         return []
     with exact_literals():
-        return list(cases(SUITE))
+        return sorted(cases(SUITE), key=lambda case: case.id)
 
 
 CASES = _cases()

@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/run.py [--sizes review,10k,100k] [--baseline-limit SECONDS]
        python benchmarks/run.py --shape-costs 10k
+       python benchmarks/run.py --validators fast,pyshacl [--sizes ...]
 
 For each size (the review itself, or generated copies of its content under the
 same ontology, written to an N-Triples file first by another process) a fresh
@@ -9,7 +10,7 @@ subprocess runs one pipeline and reports wall time per stage and per saved
 query, and the peak memory so far after each stage (the "MB" row; the count
 starts when the pipeline starts, on Linux):
 
-- fast:  ketrdf's path: load, rules + rl engine, the fast SHACL validator reading the named
+- fast:  ketrdf's path: load, rules + rl engine, SHACL with pyshacl-turbo reading the named
          graphs in place, QC on Oxigraph, every saved query on the same Oxigraph store
          (loaded once, in the validate stage), N-Quads export;
 - naive: the baseline: the same load, rules + owlrl's full closure, then pyshacl
@@ -20,6 +21,8 @@ Figures are medians of --repeat runs; the ratio column is naive / fast.
 --shape-costs SIZE times SHACL validation with each node shape alone (with its
 property shapes) on the reasoned graph of that size, less the time to index the
 graph, costliest first.
+--validators NAMES times SHACL validation alone (``ketrdf.validate.validate`` on the
+reasoned named graphs, best of --repeat) with each validator named, per size.
 """
 
 from __future__ import annotations
@@ -106,9 +109,9 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
 
         mark = time.perf_counter()
         graphs = list(kg.named_graphs().values())
-        if engine == "rl":  # as ketrdf builds: one Oxigraph store serves SHACL-SPARQL, QC and queries
+        if engine == "rl":  # as ketrdf builds: pyshacl-turbo on the graphs, one Oxigraph store for the rest
             store = load_store(graphs)
-            report = validate(graphs, load_shapes(project.shape_files()), "fast", store)
+            report = validate(graphs, load_shapes(project.shape_files()), "fast")
             problems = run_checks(store, load_checks(project.qc_dir))
         else:
             union = kg.union()
@@ -150,7 +153,6 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     from ketrdf.graphs import KnowledgeGraph
     from ketrdf.load import load_sources
     from ketrdf.namespaces import SH
-    from ketrdf.oxigraph_engine import load_store
     from ketrdf.paths import Project
     from ketrdf.reason import get_reasoner, reason
     from ketrdf.rules import load_rules
@@ -161,7 +163,6 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     review = load_sources(project)
     kg = KnowledgeGraph(review.ontology, scaled_content(review.content, copies))
     graphs = list(reason(kg, load_rules(project.rule_files()), get_reasoner("rl")).named_graphs().values())
-    store = load_store(graphs)
     shapes = load_shapes(project.shape_files())
 
     def closure(node: object, out: Graph) -> None:
@@ -175,7 +176,7 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
         runs = []
         for _ in range(3):
             started = time.perf_counter()
-            validate(graphs, alone, "fast", store)
+            validate(graphs, alone, "fast")
             runs.append(time.perf_counter() - started)
         return min(runs)
 
@@ -188,6 +189,32 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
         closure(node_shape, alone)
         costs.append((max(seconds(alone) - index, 0.0), str(node_shape).rsplit("#", 1)[-1]))
     return index, sorted(costs, reverse=True)
+
+
+def validation_times(source: Path, validators: list[str], repeat: int) -> dict[str, float]:
+    """Best-of-``repeat`` seconds of validating the reasoned graph of ``source`` with each validator."""
+    from ketrdf.graphs import KnowledgeGraph
+    from ketrdf.load import load_file
+    from ketrdf.paths import Project
+    from ketrdf.reason import get_reasoner, reason
+    from ketrdf.rules import load_rules
+    from ketrdf.validate import load_shapes, validate
+
+    project = Project(ROOT)
+    kg = KnowledgeGraph(load_file(project.ontology_file), load_file(source))
+    graphs = list(reason(kg, load_rules(project.rule_files()), get_reasoner("rl")).named_graphs().values())
+    shapes = load_shapes(project.shape_files())
+    figures = {"triples": float(sum(len(graph) for graph in graphs))}
+    for validator in validators:
+        runs = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            report = validate(graphs, shapes, validator)
+            runs.append(time.perf_counter() - started)
+            if not report.conforms:
+                raise SystemExit(f"{validator}: the generated graph does not validate")
+        figures[validator] = min(runs)
+    return figures
 
 
 def measure(engine: str, source: Path, repeat: int, limit: float) -> dict[str, float] | None:
@@ -239,7 +266,29 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--shape-costs", choices=sorted(SIZES), default=None)
+    parser.add_argument("--validators", default=None)
+    parser.add_argument("--child-validators", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_validators:
+        names, source = args.child_validators
+        print(json.dumps(validation_times(Path(source), names.split(","), args.repeat)))
+        return
+    if args.validators:
+        print(f"{'size':>8} {'triples':>9} " + " ".join(f"{name:>9}" for name in args.validators.split(",")))
+        for size in args.sizes.split(","):
+            with tempfile.TemporaryDirectory() as folder:
+                source = Path(folder) / "content.nt"
+                subprocess.run([sys.executable, __file__, "--generate", str(SIZES[size]), str(source)],
+                               check=True, cwd=ROOT)
+                done = subprocess.run(
+                    [sys.executable, __file__, "--repeat", str(args.repeat), "--child-validators",
+                     args.validators, str(source)],
+                    capture_output=True, text=True, check=True, cwd=ROOT, timeout=args.limit,
+                    env={**os.environ, "KETRDF_MAX_INPUT_MB": "100000", "KETRDF_MAX_TRIPLES": "100000000"})
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            cells = " ".join(f"{figures[name]:9.3f}" for name in args.validators.split(","))
+            print(f"{size:>8} {int(figures['triples']):9d} {cells}")
+        return
     if args.shape_costs:
         index, costs = shape_costs(SIZES[args.shape_costs])
         print(f"{index:8.3f} s  indexing the graph (paid once per validation)")

@@ -138,7 +138,8 @@ def test_a_result_reads_as_words(project: Project, context: tuple[Graph, Graph],
 
 
 def test_no_shape_has_a_rule(shapes: Graph) -> None:
-    """Validation runs pyshacl in place (no copy of the data); a sh:rule would then write into it."""
+    """Validation runs pyshacl in place (no copy of the data); a sh:rule would then write into it
+    (check_shapes refuses one: tests/test_shape_targets.py)."""
     assert not list(shapes.subject_objects(SH.rule))
 
 
@@ -152,7 +153,7 @@ def _results(report: ValidationReport) -> set[tuple[str, str, str, str, str]]:
 def test_fast_validator_reports_what_pyshacl_reports(
     project: Project, context: tuple[Graph, Graph], shapes: Graph, fixture: Path | None
 ) -> None:
-    """The fast validator (the default) against pyshacl (the reference): the same results."""
+    """The default validator (``fast``: pyshacl-turbo) against pyshacl (the reference): the same results."""
     kg, fast = check(project, context, shapes, fixture)
     reference = validate(kg.union(), shapes, "pyshacl")
     assert fast.conforms == reference.conforms

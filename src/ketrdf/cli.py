@@ -197,8 +197,8 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 @click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,
               help="OWL-RL engine: rl (fast) or owlrl (the reference); both give the same entailments.")
 @click.option("--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="SHACL validator for build and validate: fast, or pyshacl (the reference); "
-                   "both give the same results.")
+              help="SHACL validator for build and validate: fast (pyshacl-turbo), or pyshacl "
+                   "(the reference); both give the same results.")
 @click.version_option(package_name="ketrdf")
 @click.pass_context
 def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reasoner: str,

@@ -36,6 +36,7 @@ from ketrdf.export import serialize
 from ketrdf.graphs import KnowledgeGraph
 from ketrdf.namespaces import PREFIXES
 from ketrdf.queries import prepare
+from ketrdf.remote import one_line_end
 
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -98,7 +99,7 @@ def check_query(text: str) -> None:
 
 
 def read_query(method: str, target: str, content_type: str, body: bytes) -> tuple[str, list[tuple[str, str]]]:
-    """The query text and dataset parameters of a SPARQL 1.1 Protocol query request.
+    """The query text (line ends as LF) and dataset parameters of a SPARQL 1.1 Protocol query request.
 
     Raises :class:`Refused` for a path other than ``/query``, an update, a query given
     twice or none, and text that is not UTF-8.
@@ -126,7 +127,7 @@ def read_query(method: str, target: str, content_type: str, body: bytes) -> tupl
     queries = [value for name, value in fields if name == "query"]
     if len(queries) != 1:
         raise Refused(400, "give exactly one query parameter")
-    return queries[0], [(name, value) for name, value in fields if name in DATASET_PARAMETERS]
+    return one_line_end(queries[0]), [(name, value) for name, value in fields if name in DATASET_PARAMETERS]
 
 
 class Oxigraph:

@@ -252,7 +252,7 @@ def test_no_redirect_to_another_host(project: Project, guard: Guard, web: Listen
     finally:
         store.listener.close()
     assert result.exit_code == 5, result.output
-    assert f"redirects to http://localhost:{web.port}/sparql, another host" in result.output
+    assert f"redirects to http://localhost:{web.port}/sparql, outside the host you named" in result.output
     assert PASSWORD not in result.output
     assert web.seen == []
     assert store.listener.seen and all(_basic(seen) == PASSWORD for seen in store.listener.seen)

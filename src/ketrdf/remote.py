@@ -146,8 +146,8 @@ class _OneOrigin(urllib.request.HTTPRedirectHandler):
                          headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if origin(newurl) != origin(self.named):
             raise StoreError(f"{self.what} at {_shown(self.named)} failed: the store redirects to "
-                             f"{_shown(newurl)}, another host; ketrdf sends requests only to the URLs "
-                             "you name (name that URL instead if you trust it)")
+                             f"{_shown(newurl)}, outside the host you named; ketrdf sends requests only to "
+                             "the URLs you name (name that URL instead if you trust it)")
         if code == 303 or req.data is None:
             return super().redirect_request(req, fp, code, msg, headers, newurl)
         return urllib.request.Request(newurl, data=req.data, headers=dict(req.headers),  # noqa: S310
@@ -159,9 +159,9 @@ def _opener(endpoint: Endpoint, url: str, what: str) -> urllib.request.OpenerDir
     handlers: list[urllib.request.BaseHandler] = [_OneOrigin(url, what)]
     credentials = endpoint.credentials.get(origin(url))
     if endpoint.auth != "none" and credentials is not None:
-        scheme, host, port = origin(url)
+        root = urlsplit(url)._replace(path="/", query="", fragment="").geturl()
         passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-        passwords.add_password(None, f"{scheme}://{host}:{port}/", credentials.user, credentials.password,
+        passwords.add_password(None, root, credentials.user, credentials.password,
                                is_authenticated=endpoint.auth == "basic")
         handlers.append(urllib.request.HTTPDigestAuthHandler(passwords) if endpoint.auth == "digest"
                         else urllib.request.HTTPBasicAuthHandler(passwords))

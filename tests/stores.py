@@ -1,4 +1,5 @@
-"""Real triple stores for the tests, started by scripts/store, and a fault-injecting HTTP proxy."""
+"""Real triple stores for the tests (scripts/store), a fault-injecting HTTP proxy, a loopback listener
+that stands in for the web, and `ketrdf serve` in a subprocess."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import http.client
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -89,11 +92,11 @@ class FaultProxy:
     """An HTTP proxy in front of a store that misbehaves on the N-th request whose body matches.
 
     ``fault`` is one of: ``"error"`` (answer 500), ``"reset"`` (close the connection without an
-    answer), ``"hang"`` (answer nothing for ``hang_seconds``), or a callable run before a reset
-    (e.g. killing the server).
+    answer), ``"hang"`` (answer nothing for ``hang_seconds``), a callable run before a reset
+    (e.g. killing the server), or bytes: a SPARQL JSON results document to answer instead.
     """
 
-    def __init__(self, target: str, match: bytes, nth: int, fault: str | Action,
+    def __init__(self, target: str, match: bytes, nth: int, fault: str | bytes | Action,
                  hang_seconds: float = 30.0) -> None:
         parts = urlsplit(target)
         self.target_host, self.target_port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -135,6 +138,13 @@ class FaultProxy:
             if faulty:
                 self.faults += 1
         if faulty:
+            if isinstance(self.fault, bytes):
+                handler.send_response(200)
+                handler.send_header("Content-Type", "application/sparql-results+json")
+                handler.send_header("Content-Length", str(len(self.fault)))
+                handler.end_headers()
+                handler.wfile.write(self.fault)
+                return
             if self.fault == "error":
                 handler.send_error(500, "injected fault")
                 return
@@ -170,3 +180,88 @@ class FaultProxy:
         """Stop the proxy."""
         self.server.shutdown()
         self.server.server_close()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request a :class:`Listener` received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Listener:
+    """A loopback HTTP server that stands in for "the web": it records every request it gets.
+
+    ``answer`` maps a request to (status, headers, body); by default an empty SPARQL JSON result.
+    """
+
+    def __init__(self, answer: Callable[[Seen], tuple[int, dict[str, str], bytes]] | None = None) -> None:
+        self.seen: list[Seen] = []
+        self.lock = threading.Lock()
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                seen = Seen(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
+                with listener.lock:
+                    listener.seen.append(seen)
+                status, headers, body = (answer or _empty_results)(seen)
+                self.send_response(status)
+                for key, value in {"Content-Length": str(len(body)), **headers}.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_PUT = do_DELETE = do_HEAD = do_GET
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+EMPTY_RESULTS = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+
+
+def _empty_results(_seen: Seen) -> tuple[int, dict[str, str], bytes]:
+    return 200, {"Content-Type": "application/sparql-results+json"}, EMPTY_RESULTS
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(project_root: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`ketrdf serve` on a free port, ready; killed if a test leaves it running."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "ketrdf", "--project", str(project_root), "-q",
+                               "serve", "--port", str(port), *options], stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert f"http://127.0.0.1:{port}/query" in line, line
+        yield server, port
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    with socket.socket() as again, pytest.raises(ConnectionRefusedError):
+        again.connect(("127.0.0.1", port))  # nobody listens: the Oxigraph child stopped too

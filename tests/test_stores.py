@@ -12,13 +12,13 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
+import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from ketrdf.paths import Project
 from ketrdf.push import STAGING_PREFIX, plan
 from ketrdf.queries import QueryResult, bind_parameters, load_catalog, run_saved_query, with_values
 from ketrdf.remote import Endpoint, select
-from tests.stores import FaultProxy, Store, start_store, stop_store
+from tests.stores import FaultProxy, Listener, Store, served, start_store, stop_store
 
 
 @pytest.fixture(autouse=True)
@@ -60,9 +60,9 @@ def cli(project: Project, store: Store | None, *args: str) -> Result:
 
 
 def endpoint(store: Store, default_graphs: tuple[str, ...] = ()) -> Endpoint:
-    from ketrdf.remote import Credentials
+    from ketrdf.remote import Credentials, origin
 
-    credentials = Credentials(store.user, store.password) if store.user else None
+    credentials = {origin(store.url): Credentials(store.user, store.password)} if store.user else {}
     return Endpoint(query=store.query, update=store.update, auth=store.auth, credentials=credentials,
                     default_graphs=default_graphs, timeout=30)
 
@@ -395,35 +395,15 @@ def test_blank_nodes_stay_in_one_batch(reasoned: KnowledgeGraph) -> None:
 
 # serve: a local SPARQL endpoint over the build, stopped by Ctrl-C or SIGTERM.
 
-@contextmanager
-def served(project: Project) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    """`ketrdf serve` on a free port, ready; killed if a test leaves it running."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "ketrdf", "--project", str(project.root), "-q",
-                               "serve", "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    try:
-        assert server.stderr is not None
-        line = server.stderr.readline()
-        assert f"http://127.0.0.1:{port}/query" in line, line
-        yield server, port
-    finally:
-        if server.poll() is None:
-            server.kill()
-    with socket.socket() as again, pytest.raises(ConnectionRefusedError):
-        again.connect(("127.0.0.1", port))  # nobody listens: the Oxigraph child stopped too
-
-
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_serve_stops_its_server(project: Project, stop: signal.Signals) -> None:
-    with served(project) as (server, _port):
+    with served(project.root) as (server, _port):
         server.send_signal(stop)
         assert server.wait(timeout=15) == 0
 
 
 def test_serve_answers_like_the_local_graph(project: Project) -> None:
-    with served(project) as (server, port):
+    with served(project.root) as (server, port):
         local = cli(project, None, "query", "run", "evidence", "--format", "csv")
         remote = cli(project, None, "query", "run", "evidence", "--format", "csv", "--endpoint",
                      f"http://127.0.0.1:{port}/query", "--default-graph", "urn:x-none:unused")
@@ -434,3 +414,103 @@ def test_serve_answers_like_the_local_graph(project: Project) -> None:
         assert remote.output.count("\n") == 1  # a graph that does not exist: the header only
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=15) == 0
+
+
+# serve is read-only and bounded (issue 14.4): updates refused, each query stopped at the limit.
+
+def _ask(port: int, path: str, body: bytes | None, content_type: str = "application/x-www-form-urlencoded",
+         timeout: float = 120) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body,
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _form(**fields: str) -> bytes:
+    return urllib.parse.urlencode(fields).encode()
+
+
+def test_serve_refuses_updates_and_malformed_queries(project: Project) -> None:
+    web = Listener()
+    try:
+        with served(project.root) as (_server, port):
+            load = f"LOAD <{web.url}data.ttl>"
+            insert = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+            for path, body, media in [
+                ("/update", _form(update=load), "application/x-www-form-urlencoded"),
+                ("/update", load.encode(), "application/sparql-update"),
+                ("/query", load.encode(), "application/sparql-update"),
+                ("/query", _form(update=insert), "application/x-www-form-urlencoded"),
+                ("/query", _form(query=load), "application/x-www-form-urlencoded"),
+                (f"/query?{urllib.parse.urlencode({'query': insert})}", None, ""),
+            ]:
+                status, text = _ask(port, path, body, media)
+                assert status == 403, (path, body, status, text)
+                assert "read-only" in text
+            status, text = _ask(port, "/query", _form(query="SELECT ?s WHERE { ?s ?p }"))
+            assert status == 400 and "SPARQL syntax error" in text, text
+            status, text = _ask(port, "/query", _form(query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+            assert status == 200 and '"n"' in text, text
+    finally:
+        web.close()
+    assert web.seen == []
+
+
+def _cpu_seconds_of_children(pid: int) -> float:
+    """CPU time used so far by the processes ``pid`` started (the Oxigraph server)."""
+    total = 0
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            fields = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _assert_idle(pid: int) -> None:
+    before = _cpu_seconds_of_children(pid)
+    time.sleep(2)
+    assert _cpu_seconds_of_children(pid) - before < 0.3, "the Oxigraph server is still computing"
+
+
+CROSS_PRODUCT = "SELECT {} WHERE {{ ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }}"
+
+
+def test_serve_stops_a_slow_query_at_the_limit(project: Project) -> None:
+    with served(project.root, "--timeout", "2") as (server, port):
+        started = time.monotonic()
+        status, text = _ask(port, "/query", _form(query=CROSS_PRODUCT.format("(COUNT(*) AS ?n)")))
+        waited = time.monotonic() - started
+        assert status == 504 and "longer than 2 s" in text, text
+        assert waited < 10, waited
+        _assert_idle(server.pid)
+        status, text = _ask(port, "/query", _form(query="ASK { ?s ?p ?o }"))
+        assert status == 200 and "true" in text, text
+
+
+def test_serve_stops_an_answer_larger_than_the_limit(project: Project) -> None:
+    with served(project.root, "--max-answer-mb", "1") as (server, port):
+        status, text = _ask(port, "/query", _form(query=CROSS_PRODUCT.format("*")))
+        assert status == 500 and "larger than 1 MB" in text, text
+        _assert_idle(server.pid)
+
+
+# push checks what the store answers (issue 14.16): a count that is no number stops it.
+
+def test_a_count_that_is_not_a_number_stops_the_push(project: Project, oxigraph: Store) -> None:
+    target = "urn:ketrdf:test:count-not-a-number"
+    answer = (b'{"head": {"vars": ["n"]}, "results": {"bindings": '
+              b'[{"n": {"type": "literal", "value": "many"}}]}}')
+    proxy = FaultProxy(oxigraph.url, b"COUNT%28", nth=1, fault=answer)
+    try:
+        result = cli(project, oxigraph, "push", "--endpoint", proxy.url(oxigraph.query), "--update-endpoint",
+                     proxy.url(oxigraph.update), "--graph", target, "--what", "inferred")
+    finally:
+        proxy.close()
+    assert proxy.faults == 1
+    _assert_one_line_error(result, "answered the triple count", "'many', not a number",
+                           "the staging graphs were dropped")
+    assert staging_graphs(oxigraph) == []
+    assert count(oxigraph, target) == 0

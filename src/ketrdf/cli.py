@@ -177,16 +177,9 @@ def store_options(func: F) -> F:
 def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: float, retries: int,
               update: str | None = None, gsp: str | None = None,
               default_graphs: tuple[str, ...] = ()) -> Any:
-    from ketrdf.remote import Endpoint, check_url, find_credentials
+    from ketrdf.remote import make_endpoint
 
-    check_url(url, "--endpoint")
-    for value, option in ((update, "--update-endpoint"), (gsp, "--gsp-endpoint")):
-        if value:
-            check_url(value, option)
-    credentials = find_credentials(update or gsp or url, netrc_file)
-    method = auth or ("basic" if credentials else "none")
-    return Endpoint(query=url, update=update, gsp=gsp, auth=method, credentials=credentials,
-                    timeout=timeout or 3600.0, retries=retries, default_graphs=default_graphs)
+    return make_endpoint(url, update, gsp, auth, netrc_file, timeout or 3600.0, retries, default_graphs)
 
 
 @click.group(cls=KetGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -365,7 +358,7 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
             result = run_saved_query(union, saved, chosen_values, timeout or None)
         else:
             bindings = bind_parameters(saved, chosen_values, union)
-            result = select(remote, with_values(saved.text, bindings, str(saved.path)))
+            result = select(remote, with_values(saved.text, bindings, str(saved.path)), str(saved.path))
         shown = chosen_values
         arguments = "".join(f" -p {key}={value!r}" for key, value in shown.items())
         heading = (f"{saved.title}  [ketrdf query run {saved.name}{arguments}]\n{saved.question}"
@@ -508,16 +501,24 @@ def push(ctx: click.Context, endpoint: str, update_endpoint: str | None, gsp_end
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True,
               help="The port on 127.0.0.1.")
+@click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
+              help="Stop each query after this many seconds.")
+@click.option("--max-answer-mb", type=click.IntRange(1, 1024), default=64, show_default=True,
+              help="Refuse an answer larger than this many megabytes.")
 @click.pass_context
-def serve(ctx: click.Context, port: int) -> None:
-    """Serve the reasoned graph as a read-only SPARQL endpoint on 127.0.0.1 (Ctrl-C stops it)."""
+def serve(ctx: click.Context, port: int, timeout: int, max_answer_mb: int) -> None:
+    """Serve the reasoned graph as a read-only SPARQL endpoint on 127.0.0.1 (Ctrl-C stops it).
+
+    Updates, SERVICE and FROM are refused; each query is bounded in time and answer size.
+    """
+    from ketrdf.serve import Limits
     from ketrdf.serve import serve as run_server
 
     def ready(url: str) -> None:
         click.echo(f"SPARQL endpoint: {url} (default graph: the union of ketrdf's graphs); "
                    "Ctrl-C stops it", err=True)
 
-    ctx.exit(run_server(_graph(ctx), port, ready))
+    ctx.exit(run_server(_graph(ctx), port, ready, Limits(timeout, max_answer_mb * 2**20)))
 
 
 @main.command("import")

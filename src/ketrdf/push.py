@@ -139,10 +139,15 @@ def describe(uploads: list[GraphUpload], endpoint: Endpoint) -> list[str]:
 
 
 def _count(endpoint: Endpoint, graph: str) -> int:
+    """The number of triples in ``graph``; a :class:`StoreError` if the store's answer is no count."""
     text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     rows = select(endpoint, text).rows
-    value = rows[0][0] if rows else None
-    return int(value) if isinstance(value, Literal) else 0
+    value = rows[0][0] if len(rows) == 1 and rows[0] else None
+    number = value.toPython() if isinstance(value, Literal) else None
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        answer = "no answer" if value is None else repr(str(value))[:80]
+        raise StoreError(f"the store answered the triple count of <{graph}> with {answer}, not a number")
+    return number
 
 
 def _staging_prefix(target: URIRef) -> str:

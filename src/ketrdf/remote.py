@@ -1,10 +1,17 @@
-"""Talk to a remote SPARQL 1.1 store: queries and updates through SPARQLWrapper, Graph Store uploads.
+"""Talk to a remote SPARQL 1.1 store: queries, updates and Graph Store uploads.
 
-Credentials come from ``KETRDF_STORE_USER``/``KETRDF_STORE_PASSWORD`` or a
-netrc file (``--netrc``, ``$NETRC`` or ``~/.netrc``) by host; they are never
-taken from the command line, printed or logged. Every failure becomes a
-one-line :class:`~ketrdf.errors.StoreError` that names the endpoint, not the
-secret.
+SPARQLWrapper builds each protocol request; ketrdf sends it through its own urllib
+opener, which applies one credential policy to every HTTP request:
+
+- credentials come from ``KETRDF_STORE_USER``/``KETRDF_STORE_PASSWORD`` or a netrc
+  file (``--netrc``, ``$NETRC`` or ``~/.netrc``) by host, never from the command
+  line or a URL (``user:password@`` is refused), and are never printed or logged;
+- they are sent only to the origins (scheme, host, port) of the URLs the user named;
+- a redirect to another origin is refused, for queries and updates alike; a redirect
+  within the origin is followed with the same method and body (except 303).
+
+Every failure becomes a one-line :class:`~ketrdf.errors.StoreError` that names the
+endpoint, not the secret.
 """
 
 from __future__ import annotations
@@ -16,24 +23,24 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.client import HTTPException
+from http.client import HTTPException, HTTPMessage
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from ketrdf.errors import InputError, StoreError
-from ketrdf.queries import QueryResult
+from ketrdf.queries import QueryResult, prepare
 
 AUTH_METHODS = ("none", "basic", "digest")
 RETRY_STATUSES = frozenset({502, 503, 504})
 T = TypeVar("T")
+Origin = tuple[str, str, int]
 
 
 @dataclass(frozen=True)
@@ -46,22 +53,46 @@ class Credentials:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where and how to reach a store."""
+    """Where and how to reach a store; ``credentials`` by the origin they may be sent to."""
 
     query: str
     update: str | None = None
     gsp: str | None = None
     auth: str = "none"
-    credentials: Credentials | None = field(default=None, repr=False)
+    credentials: Mapping[Origin, Credentials] = field(default_factory=dict, repr=False)
     timeout: float = 60.0
     retries: int = 2
     default_graphs: tuple[str, ...] = ()
 
 
-def check_url(url: str, option: str) -> str:
-    """Accept only http(s) URLs with a host."""
+def origin(url: str) -> Origin:
+    """The scheme, host and port of ``url`` (the default port when none is given)."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
+
+
+def _shown(url: str) -> str:
+    """``url`` without any user information, query or fragment: safe to print."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=host, query="", fragment="").geturl()
+
+
+def check_url(url: str, option: str) -> str:
+    """Accept only http(s) URLs with a host and no user information."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise InputError(f"{option} must not hold a user name or password (user:password@ in "
+                         f"{_shown(url)}): set KETRDF_STORE_USER and KETRDF_STORE_PASSWORD, "
+                         "or add the host to a netrc file")
+    if any(char <= " " or char == "\x7f" for char in url):
+        raise InputError(f"{option} must not contain spaces or control characters: {url!r}")
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number in range)
+    except ValueError:
+        raise InputError(f"{option} has an invalid port: {url!r}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InputError(f"{option} must be an http(s) URL with a host, not {url!r}")
     return url
 
@@ -86,6 +117,57 @@ def find_credentials(url: str, netrc_file: Path | None = None) -> Credentials | 
     return Credentials(login, secret or "")
 
 
+def make_endpoint(query: str, update: str | None = None, gsp: str | None = None, auth: str | None = None,
+                  netrc_file: Path | None = None, timeout: float = 60.0, retries: int = 2,
+                  default_graphs: tuple[str, ...] = ()) -> Endpoint:
+    """An :class:`Endpoint` for the URLs the user named, each checked, with credentials for each.
+
+    ``auth`` defaults to basic when credentials are found, else none.
+    """
+    named = {"--endpoint": query, "--update-endpoint": update, "--gsp-endpoint": gsp}
+    urls = [check_url(url, option) for option, url in named.items() if url]
+    credentials = {origin(url): found for url in urls
+                   if (found := find_credentials(url, netrc_file)) is not None}
+    method = auth or ("basic" if credentials else "none")
+    if method != "none" and not credentials:
+        raise InputError(f"--auth {method} needs credentials: set KETRDF_STORE_USER and "
+                         "KETRDF_STORE_PASSWORD, or add the host to a netrc file")
+    return Endpoint(query=query, update=update, gsp=gsp, auth=method, credentials=credentials,
+                    timeout=timeout, retries=retries, default_graphs=default_graphs)
+
+
+class _OneOrigin(urllib.request.HTTPRedirectHandler):
+    """Follow redirects within the named origin only, keeping the method and body (except 303)."""
+
+    def __init__(self, named: str, what: str) -> None:
+        self.named, self.what = named, what
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        if origin(newurl) != origin(self.named):
+            raise StoreError(f"{self.what} at {_shown(self.named)} failed: the store redirects to "
+                             f"{_shown(newurl)}, outside the host you named; ketrdf sends requests only to "
+                             "the URLs you name (name that URL instead if you trust it)")
+        if code == 303 or req.data is None:
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+        return urllib.request.Request(newurl, data=req.data, headers=dict(req.headers),  # noqa: S310
+                                      method=req.get_method())  # (same origin as a checked URL)
+
+
+def _opener(endpoint: Endpoint, url: str, what: str) -> urllib.request.OpenerDirector:
+    """An opener that holds the credentials of ``url``'s origin, if any, and for no other origin."""
+    handlers: list[urllib.request.BaseHandler] = [_OneOrigin(url, what)]
+    credentials = endpoint.credentials.get(origin(url))
+    if endpoint.auth != "none" and credentials is not None:
+        root = urlsplit(url)._replace(path="/", query="", fragment="").geturl()
+        passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
+        passwords.add_password(None, root, credentials.user, credentials.password,
+                               is_authenticated=endpoint.auth == "basic")
+        handlers.append(urllib.request.HTTPDigestAuthHandler(passwords) if endpoint.auth == "digest"
+                        else urllib.request.HTTPBasicAuthHandler(passwords))
+    return urllib.request.build_opener(*handlers)
+
+
 def _reason(error: BaseException) -> str:
     """A short description of a transport error, with no request body or secret in it."""
     if isinstance(error, urllib.error.HTTPError):
@@ -100,30 +182,15 @@ def _reason(error: BaseException) -> str:
         return "connection refused"
     if isinstance(error, ConnectionResetError | BrokenPipeError):
         return "connection reset by the server"
-    if isinstance(error, SPARQLWrapperException):
-        return type(error).__name__
     return f"{type(error).__name__}: {error}".split("\n")[0][:200]
 
 
-def _status(error: BaseException) -> int | None:
-    if isinstance(error, urllib.error.HTTPError):
-        return error.code
-    name = type(error).__name__
-    return {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
-            "URITooLong": 414, "EndPointInternalError": 500}.get(name)
-
-
-def _store_says(error: BaseException) -> str:
+def _store_says(error: urllib.error.HTTPError) -> str:
     """The first line of the store's own error text, if it sent one (never our request)."""
-    text = ""
-    if isinstance(error, urllib.error.HTTPError):
-        try:
-            text = error.read(2000).decode("utf-8", errors="replace")
-        except OSError:
-            text = ""
-    elif isinstance(error, SPARQLWrapperException) and "Response:" in str(error):
-        text = str(error).split("Response:", 1)[1].strip().removeprefix("b'").removeprefix('b"')
-        text = text.replace("\\n", "\n")
+    try:
+        text = error.read(2000).decode("utf-8", errors="replace")
+    except OSError:
+        text = ""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return f": {first[:200]}" if first and not first.startswith("<") else ""
 
@@ -131,7 +198,7 @@ def _store_says(error: BaseException) -> str:
 def _explain(url: str, what: str, error: BaseException, timeout: float) -> StoreError:
     if isinstance(error, ValueError):
         return StoreError(f"{what} at {url} failed: {error}")
-    status = _status(error)
+    status = error.code if isinstance(error, urllib.error.HTTPError) else None
     reason = _reason(error)
     if status == 401 or status == 403:
         hint = "wrong or missing credentials (KETRDF_STORE_USER/KETRDF_STORE_PASSWORD or netrc; --auth)"
@@ -145,15 +212,14 @@ def _explain(url: str, what: str, error: BaseException, timeout: float) -> Store
         hint = f"no answer within {timeout:g} s (--timeout)"
     else:
         hint = "the store is unreachable"
-    detail = f"HTTP {status}{_store_says(error)}" if status is not None else reason
+    detail = f"HTTP {status}{_store_says(error)}" if isinstance(error, urllib.error.HTTPError) else reason
     return StoreError(f"{what} at {url} failed: {hint} ({detail})")
 
 
 def _transient(error: BaseException) -> bool:
     """Errors worth a retry: the request surely did not take effect."""
-    status = _status(error)
-    if status is not None:
-        return status in RETRY_STATUSES
+    if isinstance(error, urllib.error.HTTPError):
+        return error.code in RETRY_STATUSES
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     return isinstance(reason, ConnectionRefusedError)
 
@@ -163,7 +229,7 @@ def with_retries(endpoint: Endpoint, url: str, what: str, call: Callable[[], T])
     for attempt in range(endpoint.retries + 1):
         try:
             return call()
-        except (OSError, HTTPException, SPARQLWrapperException, ValueError) as error:
+        except (OSError, HTTPException, ValueError) as error:
             if attempt < endpoint.retries and _transient(error):
                 time.sleep(0.5 * 2**attempt)
                 continue
@@ -171,17 +237,27 @@ def with_retries(endpoint: Endpoint, url: str, what: str, call: Callable[[], T])
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _wrapper(endpoint: Endpoint, url: str) -> SPARQLWrapper:
-    sparql = SPARQLWrapper(url, agent="ketrdf")
+def _send(endpoint: Endpoint, request: urllib.request.Request, what: str) -> bytes:
+    """Send ``request`` under the credential policy, with retries; the answer's body."""
+    opener = _opener(endpoint, request.full_url, what)
+
+    def call() -> bytes:
+        with opener.open(request, timeout=endpoint.timeout) as response:
+            body: bytes = response.read()
+            return body
+
+    return with_retries(endpoint, _shown(request.full_url), what, call)
+
+
+def _protocol_request(url: str, text: str, default_graphs: tuple[str, ...] = ()) -> urllib.request.Request:
+    """The SPARQL 1.1 Protocol request (a query or an update, by POST) that SPARQLWrapper builds."""
+    sparql = SPARQLWrapper(url, updateEndpoint=url, agent="ketrdf", returnFormat=JSON)
     sparql.setMethod(POST)
-    sparql.setTimeout(max(1, round(endpoint.timeout)))
-    if endpoint.auth != "none":
-        if endpoint.credentials is None:
-            raise InputError(f"--auth {endpoint.auth} needs credentials: set KETRDF_STORE_USER and "
-                             "KETRDF_STORE_PASSWORD, or add the host to a netrc file")
-        sparql.setHTTPAuth(DIGEST if endpoint.auth == "digest" else BASIC)
-        sparql.setCredentials(endpoint.credentials.user, endpoint.credentials.password)
-    return sparql
+    for graph in default_graphs:
+        sparql.addDefaultGraph(graph)
+    sparql.setQuery(text)
+    # SPARQLWrapper's own transport would pass credentials through any redirect: only its request is used
+    return sparql._createRequest()
 
 
 def _term(value: dict[str, Any]) -> Node:
@@ -214,31 +290,30 @@ def parse_results(document: Any) -> QueryResult:
     return QueryResult(variables=variables, rows=rows)
 
 
-def select(endpoint: Endpoint, text: str) -> QueryResult:
-    """Run a SELECT or ASK query on the endpoint; JSON results as RDF terms."""
-    sparql = _wrapper(endpoint, endpoint.query)
-    sparql.setReturnFormat(JSON)
-    for graph in endpoint.default_graphs:
-        sparql.addDefaultGraph(graph)
-    sparql.setQuery(text)
+def one_line_end(text: str) -> str:
+    """``text`` with every CR LF and lone CR as LF.
 
-    def call() -> QueryResult:
-        response = sparql.query().response
-        body = response.read()
-        try:
-            return parse_results(json.loads(body))
-        except (ValueError, KeyError, TypeError):
-            raise ValueError("the answer is not SPARQL JSON results: is this a SPARQL endpoint?") from None
+    rdflib ends a ``#`` comment only at LF, Oxigraph (as SPARQL says) at CR too: the text
+    that passes the SPARQL gate is sent only after both read its line ends alike.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
-    return with_retries(endpoint, endpoint.query, "query", call)
+
+def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryResult:
+    """Run a SELECT or ASK query (checked by the SPARQL gate first) on the endpoint; JSON results."""
+    text = one_line_end(text)
+    prepare(text, origin_name)
+    body = _send(endpoint, _protocol_request(endpoint.query, text, endpoint.default_graphs), "query")
+    try:
+        return parse_results(json.loads(body))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise StoreError(f"query at {_shown(endpoint.query)} failed: the answer is not SPARQL JSON "
+                         "results: is this a SPARQL endpoint?") from None
 
 
 def update(endpoint: Endpoint, text: str, what: str = "update") -> None:
     """Run a SPARQL 1.1 Update request."""
-    url = endpoint.update or endpoint.query
-    sparql = _wrapper(endpoint, url)
-    sparql.setQuery(text)
-    with_retries(endpoint, url, what, lambda: sparql.query().response.read())
+    _send(endpoint, _protocol_request(endpoint.update or endpoint.query, text), what)
 
 
 def gsp_post(endpoint: Endpoint, graph: str, body: bytes, what: str) -> None:
@@ -246,19 +321,7 @@ def gsp_post(endpoint: Endpoint, graph: str, body: bytes, what: str) -> None:
     if endpoint.gsp is None:
         raise InputError("no Graph Store endpoint given (--gsp-endpoint)")
     url = f"{endpoint.gsp}{'&' if '?' in endpoint.gsp else '?'}{urlencode({'graph': graph})}"
-    handlers: list[urllib.request.BaseHandler] = []
-    if endpoint.auth != "none" and endpoint.credentials is not None:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, endpoint.gsp, endpoint.credentials.user, endpoint.credentials.password)
-        handlers.append(urllib.request.HTTPDigestAuthHandler(passwords) if endpoint.auth == "digest"
-                        else urllib.request.HTTPBasicAuthHandler(passwords))
-    opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, data=body, method="POST",  # noqa: S310 (http(s) checked)
                                      headers={"Content-Type": "application/n-triples",
                                               "User-Agent": "ketrdf"})
-
-    def call() -> None:
-        with opener.open(request, timeout=endpoint.timeout) as response:
-            response.read()
-
-    with_retries(endpoint, endpoint.gsp, what, call)
+    _send(endpoint, request, what)

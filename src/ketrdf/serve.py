@@ -1,20 +1,64 @@
-"""A local, read-only SPARQL 1.1 endpoint over the reasoned graph (Oxigraph server, 127.0.0.1 only)."""
+"""A local, read-only SPARQL 1.1 endpoint over the reasoned graph, on 127.0.0.1 only.
+
+An Oxigraph server holds the graph on a private loopback port. Clients reach it only
+through a small gate in this process that parses every request with the one SPARQL gate
+(:func:`ketrdf.queries.prepare`): a malformed query gets 400 with the parser's message,
+an update (LOAD among them) or a query the gate refuses (SERVICE, FROM) gets 403, and
+the rest is sent on to Oxigraph, the checked text only. Every query is bounded in time
+and its answer in size: the gate stops reading, and restarts the Oxigraph server if it
+is still computing (Oxigraph's own ``--timeout-s`` stops a query only when the query
+next checks it, which can be many seconds later). The gate runs a few queries at once
+and answers 503 to the others.
+"""
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import signal
+import socket
 import subprocess
 import sysconfig
 import tempfile
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from ketrdf.errors import InputError, StoreError
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+
+from ketrdf.errors import InputError, QueryError, StoreError
 from ketrdf.export import serialize
 from ketrdf.graphs import KnowledgeGraph
+from ketrdf.namespaces import PREFIXES
+from ketrdf.queries import prepare
+from ketrdf.remote import one_line_end
 
 HOST = "127.0.0.1"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+MAX_REQUEST_BYTES = 1_000_000
+CONCURRENT_QUERIES = 4
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may cost: seconds of work and bytes of answer."""
+
+    seconds: int = 30
+    answer_bytes: int = 64 * 2**20
+
+
+class Refused(Exception):
+    """A request the gate answers itself, with an HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -30,8 +74,253 @@ def oxigraph_binary() -> str:
     return found
 
 
-def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _url: None) -> int:
-    """Load ``kg`` into a temporary Oxigraph store and serve it until interrupted; return its exit code.
+def _is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update request (by rdflib's parser)."""
+    try:
+        parseUpdate(text)
+    except Exception:  # rdflib raises pyparsing and other errors
+        return False
+    return True
+
+
+def check_query(text: str) -> None:
+    """Pass a query the SPARQL gate accepts; raise :class:`Refused` (400 or 403) for anything else."""
+    try:
+        prepare(text, "query")
+    except QueryError as error:
+        if _is_update(text):
+            raise Refused(403, "updates (INSERT, DELETE, LOAD, ...) are refused: this endpoint is "
+                               "read-only") from None
+        try:  # the same parse without the gate: if it passes, the gate refused a valid query
+            prepareQuery(text, initNs=PREFIXES)
+        except Exception:  # the parser's message is already in the gate's error
+            raise Refused(400, str(error)) from None
+        raise Refused(403, str(error)) from None
+
+
+def read_query(method: str, target: str, content_type: str, body: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """The query text (line ends as LF) and dataset parameters of a SPARQL 1.1 Protocol query request.
+
+    Raises :class:`Refused` for a path other than ``/query``, an update, a query given
+    twice or none, and text that is not UTF-8.
+    """
+    url = urlsplit(target)
+    if url.path == "/update":
+        raise Refused(403, "updates are refused: this endpoint is read-only")
+    if url.path != "/query":
+        raise Refused(404, "the SPARQL endpoint is /query")
+    try:
+        fields = parse_qsl(url.query, keep_blank_values=True, errors="strict")
+        media = content_type.split(";")[0].strip().lower()
+        if method == "POST" and media == "application/x-www-form-urlencoded":
+            fields += parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
+        elif method == "POST" and media == "application/sparql-query":
+            fields.append(("query", body.decode("utf-8")))
+        elif method == "POST" and media == "application/sparql-update":
+            raise Refused(403, "updates are refused: this endpoint is read-only")
+        elif method == "POST":
+            raise Refused(415, "send application/sparql-query or application/x-www-form-urlencoded")
+    except UnicodeDecodeError:
+        raise Refused(400, "the request is not UTF-8 text") from None
+    if any(name == "update" for name, _value in fields):
+        raise Refused(403, "updates are refused: this endpoint is read-only")
+    queries = [value for name, value in fields if name == "query"]
+    if len(queries) != 1:
+        raise Refused(400, "give exactly one query parameter")
+    return one_line_end(queries[0]), [(name, value) for name, value in fields if name in DATASET_PARAMETERS]
+
+
+class Oxigraph:
+    """The Oxigraph server behind the gate, on a private loopback port; restarted to stop a query."""
+
+    def __init__(self, binary: str, store: Path, log: Path, seconds: int) -> None:
+        self.port = _free_port()
+        self.command = [binary, "serve-read-only", "--location", str(store), "--bind", f"{HOST}:{self.port}",
+                        "--union-default-graph", "--timeout-s", str(seconds)]
+        self.log = log
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        with self.log.open("a", encoding="utf-8") as log_file:
+            process = subprocess.Popen(self.command, stdout=log_file, stderr=log_file)
+        for _attempt in range(200):
+            if process.poll() is not None:
+                break
+            try:
+                socket.create_connection((HOST, self.port), timeout=1).close()
+                return process
+            except OSError:
+                time.sleep(0.05)
+        self._stop(process)
+        message = self.log.read_text(encoding="utf-8", errors="replace").strip()
+        raise StoreError(f"the oxigraph server did not start: {message[-300:]}")
+
+    @staticmethod
+    def _stop(process: subprocess.Popen[bytes]) -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def current(self) -> int:
+        """The generation of the running server (waits while it restarts)."""
+        with self.lock:
+            return self.generation
+
+    def restart(self, generation: int) -> None:
+        """Stop the server of ``generation`` and every query on it, and start it again (once)."""
+        with self.lock:
+            if generation == self.generation:
+                self.process.kill()
+                self.process.wait()
+                self.process = self._start()
+                self.generation += 1
+
+    def crashed(self) -> bool:
+        """Whether the server stopped by itself."""
+        with self.lock:
+            return self.process.poll() is not None
+
+    def stop(self) -> None:
+        """Stop the server."""
+        with self.lock:
+            self._stop(self.process)
+
+
+class Gate:
+    """Check each request, then ask the Oxigraph server within ``limits``."""
+
+    def __init__(self, oxigraph: Oxigraph, limits: Limits) -> None:
+        self.oxigraph, self.limits = oxigraph, limits
+        self.slots = threading.BoundedSemaphore(CONCURRENT_QUERIES)
+
+    def answer(self, text: str, dataset: list[tuple[str, str]], accept: str) -> tuple[int, str, bytes]:
+        """Status, content type and body of Oxigraph's answer to the checked ``text``."""
+        check_query(text)
+        if not self.slots.acquire(blocking=False):
+            raise Refused(503, f"busy: {CONCURRENT_QUERIES} queries are running, try again")
+        try:
+            generation = self.oxigraph.current()
+            try:
+                return self._ask(text, dataset, accept)
+            except Refused as refused:
+                if refused.status in (500, 504):  # stop the work the answer was cut from
+                    self.oxigraph.restart(generation)
+                raise
+        finally:
+            self.slots.release()
+
+    def _ask(self, text: str, dataset: list[tuple[str, str]], accept: str) -> tuple[int, str, bytes]:
+        deadline = time.monotonic() + self.limits.seconds
+        too_slow = Refused(504, f"the query ran longer than {self.limits.seconds} s "
+                                "(ketrdf serve --timeout) and was stopped")
+        connection = http.client.HTTPConnection(HOST, self.oxigraph.port, timeout=self.limits.seconds)
+        try:
+            path = "/query" + (f"?{urlencode(dataset)}" if dataset else "")
+            connection.request("POST", path, body=text.encode("utf-8"),
+                               headers={"Content-Type": "application/sparql-query", "Accept": accept})
+            upstream = connection.sock
+            response = connection.getresponse()
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.read1(65536):
+                size += len(chunk)
+                if size > self.limits.answer_bytes:
+                    raise Refused(500, f"the answer is larger than {self.limits.answer_bytes // 2**20} MB "
+                                       "(ketrdf serve --max-answer-mb) and was stopped")
+                if time.monotonic() > deadline:
+                    raise too_slow
+                chunks.append(chunk)
+                upstream.settimeout(max(0.01, deadline - time.monotonic()))
+        except TimeoutError:
+            raise too_slow from None
+        except (OSError, http.client.HTTPException):
+            raise Refused(503, "the query was stopped (the server restarted to stop another query "
+                               "that ran too long); try again") from None
+        finally:
+            connection.close()
+        # Oxigraph's own time limit ends a cancelled answer with a message as if it were whole:
+        # it is set no shorter than ours, so an answer that ends after our deadline is refused.
+        if time.monotonic() > deadline:
+            raise too_slow
+        return response.status, response.getheader("Content-Type") or "text/plain", b"".join(chunks)
+
+
+def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "ketrdf-serve"
+        timeout = 10.0  # seconds to send the request
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._serve(b"")
+
+        def do_POST(self) -> None:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if not 0 <= length <= MAX_REQUEST_BYTES:
+                too_big = f"a request body of at most {MAX_REQUEST_BYTES} bytes\n"
+                self._send(413, "text/plain; charset=utf-8", too_big.encode())
+                return
+            self._serve(self.rfile.read(length))
+
+        def _serve(self, body: bytes) -> None:
+            try:
+                host = urlsplit(f"//{self.headers.get('Host', '')}").hostname
+                if host not in LOOPBACK_NAMES:
+                    raise Refused(403, "this endpoint answers requests addressed to 127.0.0.1 or localhost")
+                text, dataset = read_query(self.command, self.path,
+                                           self.headers.get("Content-Type", ""), body)
+                accept = self.headers.get("Accept") or "application/sparql-results+json"
+                status, media, answer = gate.answer(text, dataset, accept)
+            except Refused as refused:
+                status, media, answer = refused.status, "text/plain; charset=utf-8", f"{refused}\n".encode()
+            except Exception as error:  # one request must not stop the server
+                status, media = 500, "text/plain; charset=utf-8"
+                answer = f"internal error: {type(error).__name__}\n".encode()
+            self._send(status, media, answer)
+
+        def _send(self, status: int, media: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class _GateServer(ThreadingHTTPServer):
+    """The gate's HTTP server; it stops when the Oxigraph server stops by itself."""
+
+    daemon_threads = True
+    oxigraph: Oxigraph
+
+    def service_actions(self) -> None:
+        if self.oxigraph.crashed():
+            message = self.oxigraph.log.read_text(encoding="utf-8", errors="replace").strip()
+            raise StoreError(f"the oxigraph server stopped: {message[-300:]}")
+
+
+def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _url: None,
+          limits: Limits = Limits()) -> int:
+    """Load ``kg`` into a temporary Oxigraph store and serve it through the gate until interrupted.
 
     The default graph is the union of the named graphs, so the saved queries run unchanged.
     """
@@ -44,27 +333,24 @@ def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _
                                 capture_output=True, text=True, check=False)
         if loaded.returncode != 0:
             raise StoreError(f"oxigraph could not load the graph: {loaded.stderr.strip()[:300]}")
-        command = [binary, "serve-read-only", "--location", str(store), "--bind", f"{HOST}:{port}",
-                   "--union-default-graph"]
+        try:
+            gate_server = _GateServer((HOST, port), BaseHTTPRequestHandler, bind_and_activate=True)
+        except OSError as error:
+            raise InputError(f"cannot serve on {HOST}:{port}: {error.strerror}") from None
         # SIGTERM ends ketrdf like Ctrl-C: through the finally below, which stops the server too
         signal.signal(signal.SIGTERM, _interrupt)
-        log = Path(folder) / "server.log"
-        with log.open("w", encoding="utf-8") as log_file:
-            server = subprocess.Popen(command, stdout=log_file, stderr=log_file)
+        oxigraph: Oxigraph | None = None
         try:
-            try:
-                server.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                ready(f"http://{HOST}:{port}/query")
-                return server.wait()
-            message = log.read_text(encoding="utf-8", errors="replace").strip()
-            raise StoreError(f"oxigraph could not serve on {HOST}:{port}: {message[:300]}")
+            # Oxigraph's limit (whole seconds) is never shorter than the gate's (see Gate._ask)
+            oxigraph = Oxigraph(binary, store, Path(folder) / "server.log", limits.seconds)
+            gate_server.oxigraph = oxigraph
+            gate_server.RequestHandlerClass = _handler(Gate(oxigraph, limits))
+            ready(f"http://{HOST}:{port}/query")
+            gate_server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
-            return 0
+            pass
         finally:
-            if server.poll() is None:
-                server.terminate()
-                try:
-                    server.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            gate_server.server_close()
+            if oxigraph is not None:
+                oxigraph.stop()
+        return 0

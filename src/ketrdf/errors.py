@@ -27,6 +27,10 @@ class QueryError(KetError):
     exit_code = 2
 
 
+class RefusedQueryError(QueryError):
+    """A well-formed SPARQL text the gate refuses: SERVICE, FROM / FROM NAMED or an update."""
+
+
 class ValidationFailed(KetError):
     """The graph breaks one or more SHACL shapes; ``details`` says how, one line each."""
 

@@ -43,7 +43,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
-from ketrdf.errors import InputError, QueryError
+from ketrdf.errors import InputError, QueryError, RefusedQueryError
 from ketrdf.namespaces import IRI_FORBIDDEN, PREFIXES, bind_prefixes
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "language")
@@ -345,7 +345,7 @@ def _refuse_remote_access(node: object, origin: str) -> None:
     """Refuse SERVICE and FROM / FROM NAMED anywhere in the algebra: an engine would fetch them."""
     if isinstance(node, CompValue):
         if node.name in REFUSED_CLAUSES:
-            raise QueryError(f"{origin}: {REFUSED_CLAUSES[node.name]} are refused; "
+            raise RefusedQueryError(f"{origin}: {REFUSED_CLAUSES[node.name]} are refused; "
                              "ketrdf queries only the local graph")
         for value in node.values():
             _refuse_remote_access(value, origin)
@@ -398,7 +398,7 @@ def gate(text: str, origin: str, *, canonical: bool = False) -> tuple[Query, str
         query = _parse(text)
     except Exception as error:  # rdflib raises pyparsing and other errors
         if _is_update(text):
-            raise QueryError(f"{origin}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused; "
+            raise RefusedQueryError(f"{origin}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused; "
                              "ketrdf only reads") from None
         message = " ".join(str(error).split())
         raise QueryError(f"{origin}: SPARQL syntax error: {message}") from None

@@ -35,7 +35,7 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from ketrdf.errors import InputError, StoreError
-from ketrdf.queries import QueryResult, prepare
+from ketrdf.queries import QueryResult, gate
 
 AUTH_METHODS = ("none", "basic", "digest")
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -290,19 +290,9 @@ def parse_results(document: Any) -> QueryResult:
     return QueryResult(variables=variables, rows=rows)
 
 
-def one_line_end(text: str) -> str:
-    """``text`` with every CR LF and lone CR as LF.
-
-    rdflib ends a ``#`` comment only at LF, Oxigraph (as SPARQL says) at CR too: the text
-    that passes the SPARQL gate is sent only after both read its line ends alike.
-    """
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryResult:
     """Run a SELECT or ASK query (checked by the SPARQL gate first) on the endpoint; JSON results."""
-    text = one_line_end(text)
-    prepare(text, origin_name)
+    text = gate(text, origin_name)[1]
     body = _send(endpoint, _protocol_request(endpoint.query, text, endpoint.default_graphs), "query")
     try:
         return parse_results(json.loads(body))

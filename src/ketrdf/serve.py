@@ -28,15 +28,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
-
-from ketrdf.errors import InputError, QueryError, StoreError
+from ketrdf.errors import InputError, QueryError, RefusedQueryError, StoreError
 from ketrdf.export import serialize
 from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import PREFIXES
-from ketrdf.queries import prepare
-from ketrdf.remote import one_line_end
+from ketrdf.queries import gate
 
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -74,32 +69,18 @@ def oxigraph_binary() -> str:
     return found
 
 
-def _is_update(text: str) -> bool:
-    """Whether ``text`` is a SPARQL Update request (by rdflib's parser)."""
+def check_query(text: str) -> str:
+    """The text the SPARQL gate accepts, as the gate reads it; :class:`Refused` 403 or 400 otherwise."""
     try:
-        parseUpdate(text)
-    except Exception:  # rdflib raises pyparsing and other errors
-        return False
-    return True
-
-
-def check_query(text: str) -> None:
-    """Pass a query the SPARQL gate accepts; raise :class:`Refused` (400 or 403) for anything else."""
-    try:
-        prepare(text, "query")
+        return gate(text, "query")[1]
+    except RefusedQueryError as error:  # well-formed, but SERVICE, FROM or an update
+        raise Refused(403, f"{error} (this endpoint is read-only)") from None
     except QueryError as error:
-        if _is_update(text):
-            raise Refused(403, "updates (INSERT, DELETE, LOAD, ...) are refused: this endpoint is "
-                               "read-only") from None
-        try:  # the same parse without the gate: if it passes, the gate refused a valid query
-            prepareQuery(text, initNs=PREFIXES)
-        except Exception:  # the parser's message is already in the gate's error
-            raise Refused(400, str(error)) from None
-        raise Refused(403, str(error)) from None
+        raise Refused(400, str(error)) from None
 
 
 def read_query(method: str, target: str, content_type: str, body: bytes) -> tuple[str, list[tuple[str, str]]]:
-    """The query text (line ends as LF) and dataset parameters of a SPARQL 1.1 Protocol query request.
+    """The query text and dataset parameters of a SPARQL 1.1 Protocol query request.
 
     Raises :class:`Refused` for a path other than ``/query``, an update, a query given
     twice or none, and text that is not UTF-8.
@@ -127,7 +108,7 @@ def read_query(method: str, target: str, content_type: str, body: bytes) -> tupl
     queries = [value for name, value in fields if name == "query"]
     if len(queries) != 1:
         raise Refused(400, "give exactly one query parameter")
-    return one_line_end(queries[0]), [(name, value) for name, value in fields if name in DATASET_PARAMETERS]
+    return queries[0], [(name, value) for name, value in fields if name in DATASET_PARAMETERS]
 
 
 class Oxigraph:
@@ -201,7 +182,7 @@ class Gate:
 
     def answer(self, text: str, dataset: list[tuple[str, str]], accept: str) -> tuple[int, str, bytes]:
         """Status, content type and body of Oxigraph's answer to the checked ``text``."""
-        check_query(text)
+        text = check_query(text)
         if not self.slots.acquire(blocking=False):
             raise Refused(503, f"busy: {CONCURRENT_QUERIES} queries are running, try again")
         try:

@@ -1,8 +1,9 @@
 """Stage 5, export: the graphs in standard formats, byte-identical across runs.
 
-Line-based formats are sorted; Turtle relies on rdflib's sorted serializer,
-TriG is assembled from it graph by graph, JSON-LD is sorted after rdflib
-writes it; all rely on the stable blank-node labels the loader assigns.
+Every format is written by a library's own serializer. N-Triples, N-Quads and
+TriG by Oxigraph's, from statements sorted first; Turtle by rdflib's sorted
+serializer; JSON-LD by rdflib's, its nodes and values sorted afterwards. All
+rely on the stable blank-node labels the loader assigns.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.nt import _quoteLiteral
-from rdflib.term import Literal, Node
+from rdflib.term import Node
 
 from ketrdf.files import atomic_write_chunks
 from ketrdf.graphs import KnowledgeGraph, merge
@@ -25,6 +26,7 @@ from ketrdf.namespaces import (
     GRAPH_QUERIES,
     PREFIXES,
 )
+from ketrdf.terms import Term, to_oxigraph
 
 # format name -> (rdflib serializer, holds named graphs, file suffix)
 FORMATS: dict[str, tuple[str, bool, str]] = {
@@ -48,42 +50,55 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
-    """N-Triples or N-Quads lines (rdflib's own term writers), sorted, in chunks; no copy of the graphs."""
+def _quads(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> Iterator[ox.Quad]:
+    """The selected graphs' statements as Oxigraph quads, each term converted once."""
     graphs = kg.named_graphs()
-    written: dict[Node, str] = {}  # each term written once: most recur on many lines
+    converted: dict[Node, Term] = {}  # most terms recur in many statements
 
-    def write(term: Node) -> str:
-        text = written.get(term)
-        if text is None:
-            text = written[term] = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
-        return text
+    def term(node: Node) -> Term:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = to_oxigraph(node)
+        return found
 
-    lines: set[str] = set()
     for name in names:
-        ending = f" <{name}> .\n" if quads else " .\n"
-        lines.update(f"{write(s)} {write(p)} {write(o)}{ending}" for s, p, o in graphs[name])
-    ordered = sorted(lines)
-    del lines
-    for start in range(0, len(ordered), LINES_PER_CHUNK):
-        yield "".join(ordered[start:start + LINES_PER_CHUNK]).encode("utf-8", "replace")
+        graph_name = ox.NamedNode(str(name))
+        for s, p, o in graphs[name]:
+            yield ox.Quad(term(s), term(p), term(o), graph_name)  # type: ignore[arg-type]
+
+
+def _line_key(statement: ox.Quad | ox.Triple) -> tuple[str, ...]:
+    """Sorts statements as their N-Triples or N-Quads lines sort.
+
+    A term's N-Triples text that is a prefix of another's is followed there by
+    a character above the space that separates terms on a line.
+    """
+    key = (str(statement.subject), str(statement.predicate), str(statement.object))
+    return (*key, str(statement.graph_name)) if isinstance(statement, ox.Quad) else key
+
+
+def _chunks(statements: list[ox.Quad] | list[ox.Triple], rdf_format: ox.RdfFormat) -> Iterator[bytes]:
+    """``statements`` written by Oxigraph in a line-based format, :data:`LINES_PER_CHUNK` at a time."""
+    for start in range(0, len(statements), LINES_PER_CHUNK):
+        yield ox.serialize(statements[start:start + LINES_PER_CHUNK], format=rdf_format) or b""
+
+
+def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+    """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
+    if quads:
+        return _chunks(sorted(set(_quads(kg, names)), key=_line_key), ox.RdfFormat.N_QUADS)
+    triples = {ox.Triple(quad.subject, quad.predicate, quad.object) for quad in _quads(kg, names)}
+    return _chunks(sorted(triples, key=_line_key), ox.RdfFormat.N_TRIPLES)
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
-    """TriG with the named graphs in a fixed order, each body as sorted Turtle."""
-    prefixes: set[str] = set()
-    blocks = []
-    graphs = kg.named_graphs()
-    for name in names:
-        if not graphs[name]:
-            continue  # no empty blocks: a build without import modules exports as before
-        turtle = graphs[name].serialize(format="turtle")
-        prefixes.update(line for line in turtle.splitlines() if line.startswith("@prefix"))
-        body = [line for line in turtle.splitlines() if not line.startswith("@prefix")]
-        text = "\n".join(body).strip("\n")  # not indented: literals may span lines
-        blocks.append(f"<{name}> {{\n{text}\n}}\n")
-    header = "".join(f"{line}\n" for line in sorted(prefixes))
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+    """TriG written by Oxigraph: the named graphs in a fixed order, each one's statements sorted.
+
+    Blank nodes keep the loader's labels and are never written inline, so a node
+    shared between named graphs stays one node.
+    """
+    quads = [quad for name in names for quad in sorted(_quads(kg, (name,)), key=_line_key)]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
 
 
 def _jsonld(graph: Graph) -> bytes:

@@ -187,6 +187,29 @@ def test_a_full_disk_in_the_write_phase_leaves_the_old_build(project_built: Proj
     assert leftovers(project_built) == []
 
 
+def test_without_an_atomic_exchange_the_build_is_still_swapped_whole(
+        project_built: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where renameat2 is missing, two renames with Ctrl-C held back do the swap."""
+    monkeypatch.setattr("ketrdf.files._exchange", lambda _first, _second: False)
+    with (project_built.content_dir / "compounds.ttl").open("a", encoding="utf-8") as handle:
+        handle.write(ODD_TRIPLE)
+    assert run(project_built, "build").exit_code == 0
+    assert_whole(project_built)
+    assert leftovers(project_built) == []
+
+
+def test_a_symlinked_build_folder_is_swapped_where_it_points(project_built: Project,
+                                                             tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "build"
+    elsewhere.parent.mkdir()
+    project_built.build_dir.rename(elsewhere)
+    project_built.build_dir.symlink_to(elsewhere)
+    assert run(project_built, "build").exit_code == 0
+    assert project_built.build_dir.is_symlink()
+    assert_whole(project_built)
+    assert [p.name for p in elsewhere.parent.iterdir()] == ["build"]
+
+
 # --- the cache key (13.7, 14.7) -----------------------------------------------------------------
 
 

@@ -173,11 +173,12 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = "
         atomic_write_bytes(failed / REPORT_FILE, report)
         raise failure(checked, f"; report in {FAILED_BUILD_DIR}/{REPORT_FILE}, build/ unchanged")
     progress("writing artefacts")
-    staging = new_folder_beside(project.build_dir)
+    out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
+    staging = new_folder_beside(out)
     old: Path | None = None
     try:
         names = _write_build(staging, checked.kg, report, key)
-        old = swap_folders(staging, project.build_dir)
+        old = swap_folders(staging, out)
     finally:  # the old build after a swap, or the unfinished new one: never both kept
         shutil.rmtree(old or staging, ignore_errors=True)
     shutil.rmtree(failed, ignore_errors=True)  # a good build supersedes the last failure's report

@@ -47,7 +47,7 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> int:
     if status is not None and not stat.S_ISREG(status.st_mode):
         kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file, a pipe or a terminal"
         raise OutputError(f"{path}: {kind}; refusing to write there")
-    return _replace(Path(os.path.realpath(path)), chunks)
+    return _replace(Path(os.path.realpath(path)) if path.is_symlink() else path, chunks)
 
 
 def _through_open_descriptor(path: Path) -> bool:
@@ -133,7 +133,11 @@ def swap_folders(new: Path, target: Path) -> Path | None:
             return new
         aside = new.with_name(new.name + ".old")
         target.rename(aside)
-        new.rename(target)
+        try:
+            new.rename(target)
+        except OSError:
+            aside.rename(target)
+            raise
         return aside
 
 

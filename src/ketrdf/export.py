@@ -42,6 +42,7 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
     "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
 }
 LINES_PER_CHUNK = 20000
+Statement = ox.Quad | ox.Triple
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 
@@ -50,45 +51,43 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-def _quads(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> Iterator[ox.Quad]:
-    """The selected graphs' statements as Oxigraph quads, each term converted once."""
-    graphs = kg.named_graphs()
-    converted: dict[Node, Term] = {}  # most terms recur in many statements
+def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> list[Statement]:
+    """The selected graphs' statements as Oxigraph quads (or triples, each once), in line order.
 
-    def term(node: Node) -> Term:
+    They are sorted on their terms' N-Triples text, which is the order of the lines
+    Oxigraph writes: a term whose text is a prefix of another's is followed there by
+    a character above the space that separates terms.
+    """
+    graphs = kg.named_graphs()
+    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
+
+    def term(node: Node) -> tuple[Term, str]:
         found = converted.get(node)
         if found is None:
-            found = converted[node] = to_oxigraph(node)
+            as_oxigraph = to_oxigraph(node)
+            found = converted[node] = (as_oxigraph, str(as_oxigraph))
         return found
 
+    keyed: dict[tuple[str, ...], Statement] = {}
     for name in names:
         graph_name = ox.NamedNode(str(name))
+        suffix = (str(graph_name),) if quads else ()
         for s, p, o in graphs[name]:
-            yield ox.Quad(term(s), term(p), term(o), graph_name)  # type: ignore[arg-type]
-
-
-def _line_key(statement: ox.Quad | ox.Triple) -> tuple[str, ...]:
-    """Sorts statements as their N-Triples or N-Quads lines sort.
-
-    A term's N-Triples text that is a prefix of another's is followed there by
-    a character above the space that separates terms on a line.
-    """
-    key = (str(statement.subject), str(statement.predicate), str(statement.object))
-    return (*key, str(statement.graph_name)) if isinstance(statement, ox.Quad) else key
-
-
-def _chunks(statements: list[ox.Quad] | list[ox.Triple], rdf_format: ox.RdfFormat) -> Iterator[bytes]:
-    """``statements`` written by Oxigraph in a line-based format, :data:`LINES_PER_CHUNK` at a time."""
-    for start in range(0, len(statements), LINES_PER_CHUNK):
-        yield ox.serialize(statements[start:start + LINES_PER_CHUNK], format=rdf_format) or b""
+            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
+            key = (s_text, p_text, o_text, *suffix)
+            if key not in keyed:
+                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
+                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
+    return [keyed[key] for key in sorted(keyed)]
 
 
 def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
     """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
-    if quads:
-        return _chunks(sorted(set(_quads(kg, names)), key=_line_key), ox.RdfFormat.N_QUADS)
-    triples = {ox.Triple(quad.subject, quad.predicate, quad.object) for quad in _quads(kg, names)}
-    return _chunks(sorted(triples, key=_line_key), ox.RdfFormat.N_TRIPLES)
+    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    statements = _sorted_statements(kg, names, quads)
+    for start in range(0, len(statements), LINES_PER_CHUNK):
+        chunk = statements[start:start + LINES_PER_CHUNK]  # all quads or all triples
+        yield ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
@@ -97,8 +96,8 @@ def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     Blank nodes keep the loader's labels and are never written inline, so a node
     shared between named graphs stays one node.
     """
-    quads = [quad for name in names for quad in sorted(_quads(kg, (name,)), key=_line_key)]
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    quads = [quad for name in names for quad in _sorted_statements(kg, (name,), quads=True)]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
 def _jsonld(graph: Graph) -> bytes:

@@ -71,6 +71,8 @@ def _write_stream(path: Path, chunks: Iterable[bytes]) -> int:
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND), "wb") as stream:
             for chunk in chunks:
                 size += stream.write(chunk)
+    except BrokenPipeError:
+        raise  # the reader stopped early (``| head``): the command line stops quietly
     except OSError as error:
         raise _cannot_write(path, error, replaced=False) from None
     return size

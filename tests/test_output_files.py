@@ -133,7 +133,7 @@ def test_output_onto_a_socket_or_folder_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "socket"
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(path))
-        with pytest.raises(OutputError, match="not a regular file, a pipe or a terminal; refusing"):
+        with pytest.raises(OutputError, match="not a regular file, a pipe or a character device; refusing"):
             atomic_write_bytes(path, b"data\n")
         assert stat.S_ISSOCK(path.lstat().st_mode)
     with pytest.raises(OutputError, match="a folder; refusing"):

@@ -45,7 +45,8 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> int:
             status is not None and (stat.S_ISFIFO(status.st_mode) or stat.S_ISCHR(status.st_mode))):
         return _write_stream(path, chunks)
     if status is not None and not stat.S_ISREG(status.st_mode):
-        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file, a pipe or a terminal"
+        kind = ("a folder" if stat.S_ISDIR(status.st_mode)
+                else "not a regular file, a pipe or a character device")
         raise OutputError(f"{path}: {kind}; refusing to write there")
     return _replace(Path(os.path.realpath(path)) if path.is_symlink() else path, chunks)
 

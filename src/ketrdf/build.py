@@ -175,12 +175,11 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = "
     progress("writing artefacts")
     out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
     staging = new_folder_beside(out)
-    old: Path | None = None
     try:
         names = _write_build(staging, checked.kg, report, key)
-        old = swap_folders(staging, out)
+        swap_folders(staging, out)
     finally:  # the old build after a swap, or the unfinished new one: never both kept
-        shutil.rmtree(old or staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(failed, ignore_errors=True)  # a good build supersedes the last failure's report
     return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
 

@@ -121,19 +121,19 @@ def new_folder_beside(path: Path) -> Path:
     raise FileExistsError(f"no free temporary name beside {path}")
 
 
-def swap_folders(new: Path, target: Path) -> Path | None:
-    """Put the folder ``new`` in ``target``'s place in one step; return where the old one now is.
+def swap_folders(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in ``target``'s place in one step; the old ``target``, if any, ends at ``new``.
 
     Linux exchanges the two names atomically (``renameat2`` with ``RENAME_EXCHANGE``);
-    elsewhere two renames run with Ctrl-C held back until both are done.
+    elsewhere three renames run with Ctrl-C held back until all are done.
     """
     with interrupts_deferred():
         if not target.exists():
-            with contextlib.suppress(FileExistsError, OSError):  # made meanwhile: exchange below
+            with contextlib.suppress(OSError):  # made meanwhile by another build: exchange below
                 new.rename(target)
-                return None
+                return
         if _exchange(new, target):
-            return new
+            return
         aside = new.with_name(new.name + ".old")
         target.rename(aside)
         try:
@@ -141,7 +141,7 @@ def swap_folders(new: Path, target: Path) -> Path | None:
         except OSError:
             aside.rename(target)
             raise
-        return aside
+        aside.rename(new)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -1,16 +1,25 @@
 """The whole pipeline: load -> reason -> validate -> write artefacts, with a cache.
 
-``build/manifest.json`` records a hash of every source file; while the sources
-are unchanged, queries and exports reuse the reasoned graph in
-``build/ketrdf.nq`` instead of reasoning again.
+A build is written whole into a new folder beside ``build/`` and swapped in as one
+step: ``build/`` holds the last good build, complete, or nothing. A build that fails
+validation leaves it alone and writes its report to ``build-failed/``.
+
+``build/manifest.json`` records the cache key (a hash of every source file, the
+reasoner, the validator, ketrdf's code and its libraries' versions) and the hash and
+per-graph triple counts of ``build/cache.nq``. While the key is unchanged and the
+cache matches, queries and exports reuse the reasoned graph instead of reasoning again;
+anything else (stale, damaged or unreadable) makes them build in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,11 +27,11 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from ketrdf.catalogue import catalogue_graph
-from ketrdf.errors import InputError, ValidationFailed
+from ketrdf.errors import ValidationFailed
 from ketrdf.export import export
-from ketrdf.files import atomic_write_bytes
+from ketrdf.files import atomic_write_bytes, new_folder_beside, swap_folders
 from ketrdf.graphs import GENID, KnowledgeGraph
-from ketrdf.load import load_sources
+from ketrdf.load import load_sources, read_catalog
 from ketrdf.namespaces import bind_prefixes
 from ketrdf.oxigraph_engine import load_store
 from ketrdf.paths import Project
@@ -37,6 +46,8 @@ DATASET_FILE = "ketrdf.nq"
 CACHE_FILE = "cache.nq"
 MANIFEST_FILE = "manifest.json"
 REPORT_FILE = "validation-report.ttl"
+FAILED_BUILD_DIR = "build-failed"
+MANIFEST_VERSION = 2
 ARTEFACTS = (
     ("ketrdf-asserted.ttl", "turtle", "asserted"),
     ("ketrdf-inferred.ttl", "turtle", "inferred"),
@@ -78,11 +89,38 @@ def _quiet(_stage: str) -> None:
 
 
 def fingerprint(project: Project) -> dict[str, str]:
-    """SHA-256 of every source file, by path relative to the project."""
-    return {
-        path.relative_to(project.root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in project.source_files()
-    }
+    """SHA-256 of every source file, and of every file the XML catalog maps an import to, by path.
+
+    Paths are relative to the project when inside it; a catalogued file that is
+    missing is recorded as such (the build fails only if something imports it).
+    """
+    files = [*project.source_files(), *read_catalog(project.catalog_file).values()]
+    sums = {}
+    for path in files:
+        name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) \
+            else path.as_posix()
+        sums[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+    return dict(sorted(sums.items()))
+
+
+def _code_fingerprint() -> dict[str, str]:
+    """The version and a hash of ketrdf's own modules, and the installed versions of its dependencies."""
+    package = Path(__file__).parent
+    code = hashlib.sha256()
+    for module in sorted(package.glob("*.py")):
+        code.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+    found = {"ketrdf": metadata.version("ketrdf"), "ketrdf-code": code.hexdigest()}
+    for requirement in metadata.requires("ketrdf") or []:
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        if name and "extra ==" not in requirement:
+            found[name.group()] = metadata.version(name.group())
+    return found
+
+
+def cache_key(project: Project, reasoner: str, validator: str) -> dict[str, object]:
+    """Everything that shapes the build's output: sources, engines, ketrdf and its libraries."""
+    return {"sources": fingerprint(project), "reasoner": reasoner, "validator": validator,
+            "software": _code_fingerprint()}
 
 
 def check_graph(project: Project, extra_content: list[Path] | None = None,
@@ -109,12 +147,12 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     return Checked(kg, report, tuple(run_checks(data, checks)), len(checks))
 
 
-def failure(checked: Checked) -> ValidationFailed:
+def failure(checked: Checked, note: str = "") -> ValidationFailed:
     """The error a failing graph raises, with every SHACL result and QC problem in words."""
     violations = len(checked.report.violations())
     problems = len(checked.qc_problems)
     return ValidationFailed(
-        f"validation failed: {violations} SHACL violation(s), {problems} QC problem(s)",
+        f"validation failed: {violations} SHACL violation(s), {problems} QC problem(s){note}",
         tuple(result.describe() for result in checked.report.results)
         + tuple(problem.describe() for problem in checked.qc_problems),
     )
@@ -122,52 +160,81 @@ def failure(checked: Checked) -> ValidationFailed:
 
 def build(project: Project, reasoner: Reasoner | None = None, validator: str = "fast",
           progress: Progress = _quiet) -> BuildResult:
-    """Run the pipeline and write the artefacts to ``build/``; fail on any violation."""
-    sources = fingerprint(project)
+    """Run the pipeline and replace ``build/`` with the new artefacts in one step; fail on any violation.
+
+    A failing build leaves ``build/`` as it was and writes its SHACL report to
+    ``build-failed/validation-report.ttl``.
+    """
+    key = cache_key(project, reasoner.name if reasoner else "rl", validator)
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
-    kg = checked.kg
-    out = project.build_dir
-    atomic_write_bytes(out / REPORT_FILE,
-                       checked.report.report_graph.serialize(format="turtle", encoding="utf-8"))
+    report = checked.report.report_graph.serialize(format="turtle", encoding="utf-8")
+    failed = project.root / FAILED_BUILD_DIR
     if not checked.passes:
-        raise failure(checked)
+        atomic_write_bytes(failed / REPORT_FILE, report)
+        raise failure(checked, f"; report in {FAILED_BUILD_DIR}/{REPORT_FILE}, build/ unchanged")
     progress("writing artefacts")
-    written = []
+    out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
+    staging = new_folder_beside(out)
+    try:
+        names = _write_build(staging, checked.kg, report, key)
+        swap_folders(staging, out)
+    finally:  # the old build after a swap, or the unfinished new one: never both kept
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(failed, ignore_errors=True)  # a good build supersedes the last failure's report
+    return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
+
+
+def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str, object]) -> list[str]:
+    """Write every artefact, the cache and last the manifest into ``folder``; return their names."""
+    atomic_write_bytes(folder / REPORT_FILE, report)
+    digests = {REPORT_FILE: hashlib.sha256(report).hexdigest()}
     for name, output_format, selection in ARTEFACTS:
-        export(kg, output_format, out / name, selection)
-        written.append(out / name)
+        export(kg, output_format, folder / name, selection)
+        digests[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
     # The cache keeps blank-node labels (skolemized), so exports from it match a fresh build.
-    export(kg.skolemized(), "nquads", out / CACHE_FILE, "all")
-    manifest = {
-        "sources": sources,
-        "reasoner": (reasoner.name if reasoner else "rl"),
-        "triples": {"ontology": len(kg.ontology), "content": len(kg.content),
-                    "inferred": len(kg.inferred)},
-    }
-    atomic_write_bytes(out / MANIFEST_FILE,
-                       (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    return BuildResult(checked=checked, artefacts=(*written, out / CACHE_FILE, out / MANIFEST_FILE))
+    export(kg.skolemized(), "nquads", folder / CACHE_FILE, "all")
+    cache = {"file": CACHE_FILE, "sha256": hashlib.sha256((folder / CACHE_FILE).read_bytes()).hexdigest(),
+             "triples": _triple_counts(kg)}
+    manifest = {"manifest": MANIFEST_VERSION, "key": key, "cache": cache, "artefacts": digests}
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    atomic_write_bytes(folder / MANIFEST_FILE, text.encode())
+    return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE, CACHE_FILE, MANIFEST_FILE]
 
 
-def cached_graph(project: Project) -> KnowledgeGraph | None:
-    """The reasoned graph of the last build, if its sources are unchanged."""
+def _triple_counts(kg: KnowledgeGraph) -> dict[str, int]:
+    return {str(name): len(graph) for name, graph in kg.named_graphs().items()}
+
+
+def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast",
+                 progress: Progress = _quiet) -> KnowledgeGraph | None:
+    """The reasoned graph of the last build if its key matches and its cache is whole, else None."""
     manifest_path = project.build_dir / MANIFEST_FILE
-    dataset_path = project.build_dir / CACHE_FILE
-    if not (manifest_path.is_file() and dataset_path.is_file()):
-        return None
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
-    if manifest.get("sources") != fingerprint(project):
+    except (OSError, ValueError):
+        manifest = None
+    cache = manifest.get("cache") if isinstance(manifest, dict) else None
+    if not (isinstance(manifest, dict) and manifest.get("manifest") == MANIFEST_VERSION
+            and isinstance(cache, dict) and cache.get("file") == CACHE_FILE):
+        progress(f"unreadable {manifest_path}: building in memory")
+        return None
+    if manifest.get("key") != cache_key(project, reasoner, validator):
+        progress("sources or settings changed since the last build: building in memory")
         return None
     try:
-        return read_cache(dataset_path)
-    except (SyntaxError, ValueError, OSError) as error:  # a damaged cache is never trusted
-        raise InputError(f"{dataset_path}: damaged build cache ({error}); run 'ketrdf build'") from None
+        data = (project.build_dir / CACHE_FILE).read_bytes()
+        kg = read_cache(data) if hashlib.sha256(data).hexdigest() == cache.get("sha256") else None
+    except (OSError, SyntaxError, ValueError):
+        kg = None
+    if kg is None or _triple_counts(kg) != cache.get("triples"):
+        progress("damaged build cache: building in memory")
+        return None
+    return kg
 
 
-def read_cache(path: Path) -> KnowledgeGraph:
+def read_cache(data: bytes) -> KnowledgeGraph:
     """The skolemized N-Quads cache, parsed by Oxigraph, blank nodes back under their labels.
 
     Exact: the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal.
@@ -188,7 +255,7 @@ def read_cache(path: Path) -> KnowledgeGraph:
             return found
         return from_oxigraph(node)  # type: ignore[return-value]  # a literal: never None
 
-    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
         name = URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else None
         graph = graphs.get(name)  # type: ignore[arg-type]
         if graph is None:
@@ -198,12 +265,12 @@ def read_cache(path: Path) -> KnowledgeGraph:
 
 
 def obtain_graph(project: Project, progress: Progress = _quiet,
-                 reasoner: Reasoner | None = None) -> KnowledgeGraph:
+                 reasoner: Reasoner | None = None, validator: str = "fast") -> KnowledgeGraph:
     """The reasoned, validated graph: from the build cache, or built in memory."""
-    cached = cached_graph(project)
+    cached = cached_graph(project, reasoner.name if reasoner else "rl", validator, progress)
     if cached is not None:
         return cached
-    checked = check_graph(project, reasoner=reasoner, progress=progress)
+    checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
     if not checked.passes:
         raise failure(checked)
     return checked.kg

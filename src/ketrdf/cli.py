@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok, 1 SHACL validation failed, 2 bad input or usage,
 3 inconsistent ontology, 4 internal error (a bug: rerun with --debug),
-5 a remote store failed (unreachable, refused credentials, timeout, rejected data).
+5 a remote store failed (unreachable, refused credentials, timeout, rejected data),
+130 interrupted (Ctrl-C), as shells report it.
 Work is imported inside commands so that ``--help`` stays fast.
 """
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ketrdf.reason import Reasoner
 
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -43,6 +45,9 @@ class KetGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except KeyboardInterrupt:
+            _echo_error("interrupted")
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader (e.g. `head`) closed the pipe: stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -103,7 +108,7 @@ def _graph(ctx: click.Context) -> KnowledgeGraph:
     from ketrdf.build import obtain_graph
 
     with _progress(ctx.obj["quiet"]) as progress:
-        return obtain_graph(_project(ctx), progress, _reasoner(ctx))
+        return obtain_graph(_project(ctx), progress, _reasoner(ctx), ctx.obj["validator"])
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -199,7 +204,7 @@ def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reas
     """Build, reason over, validate, query and export the ketrdf knowledge graph.
 
     Exit codes: 0 ok, 1 validation failed, 2 bad input or usage,
-    3 inconsistent ontology, 4 internal error, 5 remote store failed.
+    3 inconsistent ontology, 4 internal error, 5 remote store failed, 130 interrupted.
     """
     ctx.ensure_object(dict)
     ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner, validator=validator)

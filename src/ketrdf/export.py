@@ -1,8 +1,9 @@
 """Stage 5, export: the graphs in standard formats, byte-identical across runs.
 
-Line-based formats are sorted; Turtle relies on rdflib's sorted serializer,
-TriG is assembled from it graph by graph, JSON-LD is sorted after rdflib
-writes it; all rely on the stable blank-node labels the loader assigns.
+Every format is written by a library's own serializer. N-Triples, N-Quads and
+TriG by Oxigraph's, from statements sorted first; Turtle by rdflib's sorted
+serializer; JSON-LD by rdflib's, its nodes and values sorted afterwards. All
+rely on the stable blank-node labels the loader assigns.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.nt import _quoteLiteral
-from rdflib.term import Literal, Node
+from rdflib.term import Node
 
 from ketrdf.files import atomic_write_chunks
 from ketrdf.graphs import KnowledgeGraph, merge
@@ -25,6 +26,7 @@ from ketrdf.namespaces import (
     GRAPH_QUERIES,
     PREFIXES,
 )
+from ketrdf.terms import Term, to_oxigraph
 
 # format name -> (rdflib serializer, holds named graphs, file suffix)
 FORMATS: dict[str, tuple[str, bool, str]] = {
@@ -40,6 +42,7 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
     "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
 }
 LINES_PER_CHUNK = 20000
+Statement = ox.Quad | ox.Triple
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 
@@ -48,42 +51,53 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
-    """N-Triples or N-Quads lines (rdflib's own term writers), sorted, in chunks; no copy of the graphs."""
+def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> list[Statement]:
+    """The selected graphs' statements as Oxigraph quads (or triples, each once), in line order.
+
+    They are sorted on their terms' N-Triples text, which is the order of the lines
+    Oxigraph writes: a term whose text is a prefix of another's is followed there by
+    a character above the space that separates terms.
+    """
     graphs = kg.named_graphs()
-    written: dict[Node, str] = {}  # each term written once: most recur on many lines
+    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
 
-    def write(term: Node) -> str:
-        text = written.get(term)
-        if text is None:
-            text = written[term] = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
-        return text
+    def term(node: Node) -> tuple[Term, str]:
+        found = converted.get(node)
+        if found is None:
+            as_oxigraph = to_oxigraph(node)
+            found = converted[node] = (as_oxigraph, str(as_oxigraph))
+        return found
 
-    lines: set[str] = set()
+    keyed: dict[tuple[str, ...], Statement] = {}
     for name in names:
-        ending = f" <{name}> .\n" if quads else " .\n"
-        lines.update(f"{write(s)} {write(p)} {write(o)}{ending}" for s, p, o in graphs[name])
-    ordered = sorted(lines)
-    del lines
-    for start in range(0, len(ordered), LINES_PER_CHUNK):
-        yield "".join(ordered[start:start + LINES_PER_CHUNK]).encode("utf-8", "replace")
+        graph_name = ox.NamedNode(str(name))
+        suffix = (str(graph_name),) if quads else ()
+        for s, p, o in graphs[name]:
+            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
+            key = (s_text, p_text, o_text, *suffix)
+            if key not in keyed:
+                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
+                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
+    return [keyed[key] for key in sorted(keyed)]
+
+
+def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+    """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
+    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    statements = _sorted_statements(kg, names, quads)
+    for start in range(0, len(statements), LINES_PER_CHUNK):
+        chunk = statements[start:start + LINES_PER_CHUNK]  # all quads or all triples
+        yield ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
-    """TriG with the named graphs in a fixed order, each body as sorted Turtle."""
-    prefixes: set[str] = set()
-    blocks = []
-    graphs = kg.named_graphs()
-    for name in names:
-        if not graphs[name]:
-            continue  # no empty blocks: a build without import modules exports as before
-        turtle = graphs[name].serialize(format="turtle")
-        prefixes.update(line for line in turtle.splitlines() if line.startswith("@prefix"))
-        body = [line for line in turtle.splitlines() if not line.startswith("@prefix")]
-        text = "\n".join(body).strip("\n")  # not indented: literals may span lines
-        blocks.append(f"<{name}> {{\n{text}\n}}\n")
-    header = "".join(f"{line}\n" for line in sorted(prefixes))
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+    """TriG written by Oxigraph: the named graphs in a fixed order, each one's statements sorted.
+
+    Blank nodes keep the loader's labels and are never written inline, so a node
+    shared between named graphs stays one node.
+    """
+    quads = [quad for name in names for quad in _sorted_statements(kg, (name,), quads=True)]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
 def _jsonld(graph: Graph) -> bytes:

@@ -100,9 +100,13 @@ class Project:
         return sorted(self.rules_dir.glob("*.rq"))
 
     def source_files(self) -> list[Path]:
-        """Every file whose content determines the build."""
+        """Every project file whose content determines the build.
+
+        ``build.fingerprint`` adds the files the XML catalog maps imports to.
+        """
         files = [self.ontology_file, *self.content_files(), *self.shape_files(), *self.import_modules()]
         files += [path for path in (self.mappings_file, self.prefixes_file) if path.is_file()]
+        files += sorted(self.queries_dir.glob("*.rq"))
         files += self.rule_files()
         files += sorted(self.qc_dir.glob("*.rq"))
         if self.catalog_file.is_file():

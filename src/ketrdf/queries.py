@@ -9,11 +9,12 @@ A header looks like::
     #+   lang: {type: language, default: en, description: label language}
     #+   form: {type: iri, class: ket:ChemicalEntity, description: a form of ketamine}
 
-Each parameter ``p`` is the variable ``?p`` of the query. Values are bound
-as RDF terms through rdflib's ``initBindings``, never pasted into the text.
-For a remote endpoint, which has no binding protocol, :func:`with_values`
-adds them as SPARQL ``VALUES`` data (terms in N-Triples syntax) at the top
-of every ``WHERE`` group, the same scope ``initBindings`` has.
+Each parameter ``p`` is the variable ``?p`` of the query; its value is
+checked and becomes one RDF term. rdflib's engine binds it through
+``initBindings``; for Oxigraph and remote endpoints, which cannot bind a
+variable outside the projection, :func:`with_values` adds the terms as SPARQL
+``VALUES`` data (N-Triples syntax) at the top of every ``WHERE`` group, the
+same scope ``initBindings`` has, and the result passes :func:`gate` again.
 An ``iri`` parameter with a ``class`` also accepts an English or Japanese
 label or alternative label of an instance of that class ("arketamine").
 

@@ -28,6 +28,7 @@ from ketrdf.oxigraph_engine import load_store
 from ketrdf.paths import Project
 from ketrdf.qc import QcProblem, load_checks, run_checks
 from ketrdf.queries import load_catalog
+from ketrdf.reading import read_source
 from ketrdf.reason import Reasoner, reason
 from ketrdf.rules import load_rules
 from ketrdf.validate import ValidationReport, load_shapes, validate
@@ -80,7 +81,7 @@ def _quiet(_stage: str) -> None:
 def fingerprint(project: Project) -> dict[str, str]:
     """SHA-256 of every source file, by path relative to the project."""
     return {
-        path.relative_to(project.root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        path.relative_to(project.root).as_posix(): hashlib.sha256(read_source(path)).hexdigest()
         for path in project.source_files()
     }
 

@@ -199,6 +199,8 @@ def load_file(path: Path) -> Graph:
                              "(set KETRDF_MAX_TRIPLES to raise it)")
     except SyntaxError as error:
         detail = OXIGRAPH_POSITION.sub("", str(error.msg))
+        if detail.startswith("No scheme found"):  # a relative IRI: no base is taken from the file's place
+            detail += " (a relative IRI: set @base, or write the IRI in full)"
         where = f":{error.lineno}:{error.offset}" if error.lineno else ""
         raise InputError(f"{path}{where}: {name} syntax error: {detail}") from None
     except _UnsupportedTerm:

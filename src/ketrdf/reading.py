@@ -68,7 +68,7 @@ def open_source(path: Path) -> BufferedReader:
         if path.is_symlink():
             raise InputError(f"{path}: dangling symbolic link (to {path.readlink()}, "
                              "which does not exist)") from None
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}: cannot read (no such file)") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or type(error).__name__})") from None
     stream = os.fdopen(descriptor, "rb")

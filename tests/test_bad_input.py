@@ -131,7 +131,7 @@ CASES = [
         "100,000-element RDF list over the triple limit",
         HEAD + "ex:a ex:p ( " + " ".join(map(str, range(100_000))) + " ) .\n",
         2,
-        r"input\.ttl: 200001 triples is more than the limit of 100000",
+        r"input\.ttl: more than the limit of 100000 triples",
         env={"KETRDF_MAX_TRIPLES": "100000"},
     ),
     file_case("deeply nested blank nodes", deep_nesting(5000), 2, r"input\.ttl: nested too deeply to parse"),
@@ -139,7 +139,7 @@ CASES = [
         "IRI with a space",
         HEAD + "<http://example.org/a b> ex:p ex:b .\n",
         2,
-        r"input\.ttl: invalid IRI <http://example.org/a b>",
+        r"input\.ttl:7:1: Turtle syntax error: Invalid IRI code point ' '",
     ),
     file_case(
         "claim citing a missing reference",
@@ -203,7 +203,7 @@ CASES = [
         "malformed N-Triples",
         "<http://e/a> <http://e/p> <http://e/b> .\n<http://e/a> <http://e/p .\n",
         2,
-        r"input\.nt:2: N-Triples syntax error",
+        r"input\.nt:2:\d+: N-Triples syntax error",
         suffix=".nt",
     ),
     file_case(

@@ -48,7 +48,7 @@ def test_undefined_prefix_names_file_and_line(tmp_path: Path) -> None:
 
 def test_ntriples_syntax_error_names_line(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.nt", "<http://a> <http://b> <http://c> .\n<http://a> <http://b .\n")
-    with pytest.raises(InputError, match=r"bad\.nt:2: N-Triples syntax error"):
+    with pytest.raises(InputError, match=r"bad\.nt:2:\d+: N-Triples syntax error"):
         load_file(bad)
 
 

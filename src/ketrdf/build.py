@@ -37,6 +37,7 @@ from ketrdf.oxigraph_engine import load_store
 from ketrdf.paths import Project
 from ketrdf.qc import QcProblem, load_checks, run_checks
 from ketrdf.queries import load_catalog
+from ketrdf.reading import read_source
 from ketrdf.reason import Reasoner, reason
 from ketrdf.rules import load_rules
 from ketrdf.validate import ValidationReport, load_shapes, validate
@@ -99,7 +100,8 @@ def fingerprint(project: Project) -> dict[str, str]:
     for path in files:
         name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) \
             else path.as_posix()
-        sums[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        sums[name] = hashlib.sha256(read_source(path)).hexdigest() \
+            if path.exists() or path.is_symlink() else "missing"
     return dict(sorted(sums.items()))
 
 

@@ -21,6 +21,7 @@ from ketrdf.mappings import read_mappings, read_prefixes
 from ketrdf.namespaces import BASE, bind_prefixes
 from ketrdf.obo import OboClass, OboHeader, read_classes
 from ketrdf.paths import Project
+from ketrdf.reading import open_source
 
 HAS_ROLE = "http://purl.obolibrary.org/obo/RO_0000087"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -94,7 +95,7 @@ def extract(source: Path, seeds: list[str], module_iri: str,
         graph.add((module, OWL.versionInfo, Literal(f"extracted from {header.version_iri}")))
     elif header.version_info:
         graph.add((module, OWL.versionInfo, Literal(f"extracted from version {header.version_info}")))
-    with source.open("rb") as handle:
+    with open_source(source) as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     graph.add((module, RDFS.comment, Literal(
         f"Extracted by 'ketrdf import' from {source.name} (SHA-256 {digest}): {len(seeds)} seed terms, "

@@ -3,7 +3,9 @@
 Reads the layout the OBO Foundry publishes (``owl:Class rdf:about`` elements
 with ``rdfs:label``, named ``rdfs:subClassOf`` parents, ``owl:Restriction``
 fillers, ``owl:deprecated`` and, for ChEBI, an InChIKey annotation), freeing
-each element once read, so a file of ChEBI's size never sits in memory.
+each element once read, so a file of ChEBI's size never sits in memory. The
+bytes are counted as they are decompressed: at most ``KETRDF_MAX_IMPORT_MB`` in
+all, and at most ``KETRDF_MAX_INPUT_MB`` for one element (a class).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import IO
 
 from ketrdf.errors import InputError
+from ketrdf.namespaces import IRI_FORBIDDEN
+from ketrdf.reading import max_import_bytes, max_input_bytes, open_source
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 RDFS = "{http://www.w3.org/2000/01/rdf-schema#}"
@@ -44,15 +48,56 @@ class OboHeader:
     version_info: str | None = None
 
 
-def _open(path: Path) -> IO[bytes]:
-    """The file, decompressed on the fly when it is gzipped."""
+class _CountedStream:
+    """A stream, refused past ``KETRDF_MAX_IMPORT_MB`` in all or ``KETRDF_MAX_INPUT_MB`` since a mark."""
+
+    def __init__(self, stream: IO[bytes], path: Path) -> None:
+        self._stream = stream
+        self._path = path
+        self._total_limit = max_import_bytes()
+        self._element_limit = max_input_bytes()
+        self._count = self._marked = 0
+
+    def read(self, size: int = 1 << 16, /) -> bytes:
+        """At most ``size`` bytes (never the whole stream at once)."""
+        data = self._stream.read(size)
+        self._count += len(data)
+        if self._count > self._total_limit:
+            raise InputError(f"{self._path}: more than {self._total_limit} bytes once decompressed "
+                             "(set KETRDF_MAX_IMPORT_MB to raise the limit)")
+        if self._count - self._marked > self._element_limit:
+            raise InputError(f"{self._path}: an element larger than {self._element_limit} bytes "
+                             "(set KETRDF_MAX_INPUT_MB to raise the limit)")
+        return data
+
+    def mark(self) -> None:
+        """An element ends here: the element limit counts from this point."""
+        self._marked = self._count
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def _open(path: Path) -> _CountedStream:
+    """The regular file ``path``, decompressed on the fly when it is gzipped, its bytes counted."""
+    handle = open_source(path)
     try:
-        handle = path.open("rb")
         magic = handle.read(2)
         handle.seek(0)
     except OSError as error:
+        handle.close()
         raise InputError(f"{path}: cannot read ({error.strerror or type(error).__name__})") from None
-    return gzip.GzipFile(fileobj=handle) if magic == b"\x1f\x8b" else handle  # type: ignore[return-value]
+    stream: IO[bytes] = gzip.GzipFile(fileobj=handle) if magic == b"\x1f\x8b" else handle  # type: ignore[assignment]
+    return _CountedStream(stream, path)
+
+
+def _refuse_invalid_iris(path: Path, found: OboClass) -> None:
+    """Refuse a class whose IRI, or a parent's, relation's or filler's, is no IRI (a space, say)."""
+    iris = [found.iri, *found.parents, *(iri for pair in found.restrictions for iri in pair)]
+    for iri in iris:
+        if IRI_FORBIDDEN.search(iri):
+            raise InputError(f"{path}: class <{found.iri}>: invalid IRI <{iri}> "
+                             "(spaces or forbidden characters)")
 
 
 def _class(element: ElementTree.Element) -> OboClass:
@@ -82,30 +127,35 @@ def read_classes(path: Path, header: OboHeader | None = None) -> Iterator[OboCla
     """Every named ``owl:Class`` of the file, one at a time; fills ``header`` on the way."""
     depth = 0
     root: ElementTree.Element | None = None
+    stream = _open(path)
     try:
-        with _open(path) as stream:
-            # expat never fetches external entities and (>= 2.4) refuses entity-expansion bombs
-            for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
-                if event == "start":
-                    depth += 1
-                    root = element if root is None else root
-                    continue
-                depth -= 1
-                if depth != 1:
-                    continue  # only the children of rdf:RDF
-                if element.tag == f"{OWL}Class" and element.get(f"{RDF}about"):
-                    yield _class(element)
-                elif element.tag == f"{OWL}Ontology" and header is not None:
-                    header.iri = element.get(f"{RDF}about")
-                    version = element.find(f"{OWL}versionIRI")
-                    header.version_iri = version.get(f"{RDF}resource") if version is not None else None
-                    info = element.find(f"{OWL}versionInfo")
-                    header.version_info = (info.text or "").strip() if info is not None else None
-                element.clear()
-                if root is not None:
-                    root.remove(element)  # the last child: constant memory however long the file
+        # expat never fetches external entities and (>= 2.4) refuses entity-expansion bombs
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
+            if event == "start":
+                depth += 1
+                root = element if root is None else root
+                continue
+            depth -= 1
+            if depth != 1:
+                continue  # only the children of rdf:RDF
+            stream.mark()
+            if element.tag == f"{OWL}Class" and element.get(f"{RDF}about"):
+                found = _class(element)
+                _refuse_invalid_iris(path, found)
+                yield found
+            elif element.tag == f"{OWL}Ontology" and header is not None:
+                header.iri = element.get(f"{RDF}about")
+                version = element.find(f"{OWL}versionIRI")
+                header.version_iri = version.get(f"{RDF}resource") if version is not None else None
+                info = element.find(f"{OWL}versionInfo")
+                header.version_info = (info.text or "").strip() if info is not None else None
+            element.clear()
+            if root is not None:
+                root.remove(element)  # the last child: constant memory however long the file
     except ElementTree.ParseError as error:
         line, column = error.position
         raise InputError(f"{path}:{line}:{column}: not well-formed RDF/XML ({error.msg})") from None
     except (OSError, EOFError) as error:
         raise InputError(f"{path}: unreadable ({type(error).__name__}: {error})") from None
+    finally:
+        stream.close()

@@ -12,8 +12,8 @@ from rdflib.namespace import RDF
 
 from ketrdf.errors import InputError
 from ketrdf.graphs import KnowledgeGraph
-from ketrdf.mappings import MappingTable, doi_conflicts, read_registrants, read_table
-from ketrdf.namespaces import KET
+from ketrdf.mappings import MappingTable, doi_conflicts, read_registrants, read_table, unlinked
+from ketrdf.namespaces import KET, KR
 from ketrdf.paths import Project
 
 REVIEW_REFERENCES = 35  # the review's reference list ends at [35]
@@ -103,3 +103,28 @@ def test_bad_absence_rows_are_refused(project: Project, tmp_path: Path, source: 
     with pytest.raises(InputError, match=message) as error:
         read_table(broken, project.prefixes_file)
     assert f"absent.sssom.tsv:{len(lines) + 1}" in str(error.value)
+
+
+EVIDENCE_DESIGNS = [KET[name] for name in (
+    "RandomisedControlledTrial", "ClinicalStudy", "AnimalModelStudy", "ImagingStudy", "ReceptorBindingStudy",
+    "MetaAnalysis", "Commentary", "AuthorStatement", "ReviewSynthesis")]
+
+
+def test_references_taxa_and_designs_are_linked_or_explained(table: MappingTable,
+                                                             reasoned: KnowledgeGraph) -> None:
+    """Issue 16's check: nothing the review names of these kinds lacks both an identifier and a reason."""
+    graph = reasoned.union()
+    assert unlinked(graph, table, [KET.Reference, KET.Taxon], EVIDENCE_DESIGNS) == []
+
+
+def test_an_entity_without_identifier_or_reason_is_reported(project: Project, reasoned: KnowledgeGraph,
+                                                            tmp_path: Path) -> None:
+    """Dropping the rows of the rat and of [35] leaves both unlinked and unexplained: the check names them."""
+    text = project.mappings_file.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith(("kr:rat\t", "ref:35\t"))]
+    assert len(kept) < len(text.splitlines())
+    broken = tmp_path / "gap.sssom.tsv"
+    broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    gaps = unlinked(reasoned.union(), read_table(broken, project.prefixes_file), [KET.Reference, KET.Taxon],
+                    EVIDENCE_DESIGNS)
+    assert gaps == sorted([KR.rat, URIRef("https://w3id.org/ketrdf/resource/hashimoto-2020/ref/35")])

@@ -31,7 +31,7 @@ import pydantic
 import yaml
 from curies.api import IdentifierStandardizationError, NoCURIEDelimiterError, PrefixStandardizationError
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 from sssom_pydantic import MappingSetRecord
 from sssom_pydantic.io import ParseError, read_unprocessed_iterable
 
@@ -351,6 +351,15 @@ def doi_conflicts(graph: Graph, mappings: list[Mapping], registrants: dict[URIRe
         if year is not None and (issued is None or abs(year - int(str(issued)[:4])) > 1):
             conflicts.append(f"{mapping.subject_id}: DOI {doi} embeds {year}, the reference is of {issued}")
     return conflicts
+
+
+def unlinked(graph: Graph, table: MappingTable, kinds: Collection[URIRef],
+             terms: Collection[URIRef] = ()) -> list[URIRef]:
+    """The instances of ``kinds`` (and the ``terms``) with no mapping and no recorded absence, sorted."""
+    covered = {row.subject for row in table.mappings} | {row.subject for row in table.absences}
+    named = {entity for kind in kinds for entity in graph.subjects(RDF.type, kind)
+             if isinstance(entity, URIRef)}
+    return sorted((named | set(terms)) - covered)
 
 
 def content_graph(mappings: list[Mapping]) -> Graph:

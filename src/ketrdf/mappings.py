@@ -9,6 +9,10 @@ an extended prefix map of the external identifier systems that carries each
 one's pattern for local identifiers (bioregistry's); the ``curie_map`` must
 give each of them the same URI prefix, and every object must match its
 pattern (curies stores patterns; the converter here enforces them).
+
+A row whose object is ``sssom:NoTermFound`` records that no identifier of one
+system (its ``object_source``, a ``bioregistry:`` CURIE) could be verified for
+the subject, and why (its ``comment``); it makes no triple.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import pydantic
 import yaml
 from curies.api import IdentifierStandardizationError, NoCURIEDelimiterError, PrefixStandardizationError
 from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 from sssom_pydantic import MappingSetRecord
 from sssom_pydantic.io import ParseError, read_unprocessed_iterable
 
@@ -40,6 +44,8 @@ PREDICATES = {"skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeM
               "skos:broadMatch": SKOS.broadMatch, "skos:narrowMatch": SKOS.narrowMatch,
               "skos:relatedMatch": SKOS.relatedMatch}
 JUSTIFICATIONS = ("semapv:ManualMappingCuration", "semapv:StructuralMatching", "semapv:LexicalMatching")
+NO_TERM_FOUND = "sssom:NoTermFound"
+REGISTRY = "bioregistry"  # the prefix of the object_source CURIE that names the system of a NoTermFound row
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,25 @@ class Mapping:
     object: URIRef
     object_label: str
     justification: str
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A ``sssom:NoTermFound`` row: no verified identifier of ``system`` for the subject, and why."""
+
+    line: int
+    subject_id: str
+    subject: URIRef
+    system: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MappingTable:
+    """The rows of the mapping table: the mappings, and the recorded absences of one."""
+
+    mappings: list[Mapping]
+    absences: list[Absence]
 
 
 class PatternConverter(curies.Converter):
@@ -208,6 +233,11 @@ def _expand(converter: curies.Converter, curie: str, where: str, role: str, kind
 
 
 def read_mappings(table: Path, prefixes: Path) -> list[Mapping]:
+    """The mappings of the mapping table (its rows but the recorded absences), checked."""
+    return read_table(table, prefixes).mappings
+
+
+def read_table(table: Path, prefixes: Path) -> MappingTable:
     """Every row of the mapping table, checked: known predicate and justification, valid CURIEs."""
     text, block, numbers = _table_lines(table)
     external = read_prefixes(prefixes)
@@ -216,7 +246,8 @@ def read_mappings(table: Path, prefixes: Path) -> list[Mapping]:
     own = [prefix for prefix in curie_map if prefix in PREFIXES]
     external_prefixes = [record.prefix for record in external]
     mappings = []
-    seen: set[tuple[str, str, str]] = set()
+    absences = []
+    seen: set[tuple[str, ...]] = set()
     try:
         with read_unprocessed_iterable(io.StringIO(text), converter=converter) as read:
             records = list(read.records)
@@ -234,19 +265,101 @@ def read_mappings(table: Path, prefixes: Path) -> list[Mapping]:
         if record.mapping_justification not in JUSTIFICATIONS:
             raise InputError(f"{where}: justification {record.mapping_justification!r} is not one of "
                              f"{', '.join(JUSTIFICATIONS)}")
-        key = (record.subject_id, record.predicate_id, record.object_id)
+        source = record.object_source or ""
+        key = (record.subject_id, record.predicate_id, record.object_id, source)
         if key in seen:
-            raise InputError(f"{where}: duplicate mapping {' '.join(key)}")
+            raise InputError(f"{where}: duplicate mapping {' '.join(key).strip()}")
         seen.add(key)
+        subject = _expand(converter, record.subject_id, where, "subject", "a ketrdf prefix", own)
+        if record.object_id == NO_TERM_FOUND:
+            absences.append(_absence(record.subject_id, subject, source, record.comment or "", number, where,
+                                     external_prefixes))
+            continue
         mappings.append(Mapping(
-            line=number, subject_id=record.subject_id,
-            subject=_expand(converter, record.subject_id, where, "subject", "a ketrdf prefix", own),
+            line=number, subject_id=record.subject_id, subject=subject,
             subject_label=record.subject_label or "", predicate_id=record.predicate_id,
             object_id=record.object_id,
             object=_expand(converter, record.object_id, where, "object", "an external prefix",
                            external_prefixes),
             object_label=record.object_label or "", justification=record.mapping_justification))
-    return mappings
+    return MappingTable(mappings, absences)
+
+
+def _absence(subject_id: str, subject: URIRef, source: str, reason: str, number: int, where: str,
+             systems: Collection[str]) -> Absence:
+    """A NoTermFound row, which must name a known system (``bioregistry:PREFIX``) and give its reason."""
+    registry, _, key = source.partition(":")
+    system = {prefix.lower(): prefix for prefix in systems}.get(key) if registry == REGISTRY else None
+    if system is None:
+        raise InputError(f"{where}: a {NO_TERM_FOUND} row needs an object_source {REGISTRY}:KEY, KEY the "
+                         f"lower-case prefix of one of {', '.join(sorted(systems))}")
+    if not reason.strip():
+        raise InputError(f"{where}: a {NO_TERM_FOUND} row needs a comment that says why")
+    return Absence(line=number, subject_id=subject_id, subject=subject, system=system, reason=reason.strip())
+
+
+DOI = "https://doi.org/"
+_DOI_YEAR = (re.compile(r"[./]((?:19|20)\d\d)\.\d"),  # 10.1016/j.biopsych.2015.10.018
+             re.compile(r"/[a-z]\d{5}-(\d{3})-"),  # Springer Nature: 10.1038/s41380-018-0028-2
+             re.compile(r"/S\d{4}-\d{3}[\dX]\((\d\d)\)"))  # an Elsevier PII: 10.1016/S0924-977X(96)00042-9
+
+
+def read_registrants(path: Path) -> dict[URIRef, str]:
+    """Each journal's DOI prefix: ``doi-registrants.tsv`` (journal CURIE, doi_prefix), '#' lines skipped."""
+    try:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read ({type(error).__name__})") from None
+    registrants = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        prefix, _, name = (row.get("journal") or "").partition(":")
+        if prefix not in PREFIXES or not name or not row.get("doi_prefix"):
+            raise InputError(f"{path}: each row needs a journal CURIE and a doi_prefix: {row}")
+        registrants[URIRef(PREFIXES[prefix] + name)] = str(row["doi_prefix"])
+    return registrants
+
+
+def doi_year(doi: str) -> int | None:
+    """The year a DOI's suffix embeds (an Elsevier or APA date, a Springer Nature or PII year), if any."""
+    for pattern in _DOI_YEAR:
+        found = pattern.search(doi)
+        if found:
+            digits = found.group(1)
+            if len(digits) == 4:
+                return int(digits)
+            if len(digits) == 3:  # Springer Nature counts from 2000
+                return 2000 + int(digits)
+            return 1900 + int(digits) if int(digits) >= 50 else 2000 + int(digits)
+    return None
+
+
+def doi_conflicts(graph: Graph, mappings: list[Mapping], registrants: dict[URIRef, str]) -> list[str]:
+    """Each DOI whose registrant is not its reference's journal's, or whose year is off by over one."""
+    conflicts = []
+    for mapping in mappings:
+        if not str(mapping.object).startswith(DOI):
+            continue
+        doi = str(mapping.object)[len(DOI):]
+        journal = graph.value(mapping.subject, DCTERMS.isPartOf)
+        issued = graph.value(mapping.subject, DCTERMS.issued)
+        expected = registrants.get(journal) if isinstance(journal, URIRef) else None
+        if expected is None:
+            conflicts.append(f"{mapping.subject_id}: its journal {journal} has no known DOI registrant")
+        elif doi.split("/", 1)[0] != expected:
+            conflicts.append(f"{mapping.subject_id}: DOI {doi} is not of {expected}, its journal's")
+        year = doi_year(doi)
+        if year is not None and (issued is None or abs(year - int(str(issued)[:4])) > 1):
+            conflicts.append(f"{mapping.subject_id}: DOI {doi} embeds {year}, the reference is of {issued}")
+    return conflicts
+
+
+def unlinked(graph: Graph, table: MappingTable, kinds: Collection[URIRef],
+             terms: Collection[URIRef] = ()) -> list[URIRef]:
+    """The instances of ``kinds`` (and the ``terms``) with no mapping and no recorded absence, sorted."""
+    covered = {row.subject for row in table.mappings} | {row.subject for row in table.absences}
+    named = {entity for kind in kinds for entity in graph.subjects(RDF.type, kind)
+             if isinstance(entity, URIRef)}
+    return sorted((named | set(terms)) - covered)
 
 
 def content_graph(mappings: list[Mapping]) -> Graph:

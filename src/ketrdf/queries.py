@@ -421,8 +421,11 @@ def query_form(query: Query) -> str:
 
 
 @contextmanager
-def time_limit(seconds: float | None, origin: str) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (POSIX main thread only; elsewhere no limit)."""
+def time_limit(seconds: float | None, origin: str, setting: str = "--timeout") -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (POSIX main thread only; elsewhere no limit).
+
+    ``setting`` names the option or variable that sets the limit, for the error message.
+    """
     usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
     if not usable:
@@ -430,7 +433,7 @@ def time_limit(seconds: float | None, origin: str) -> Iterator[None]:
         return
 
     def expire(_signum: int, _frame: object) -> None:
-        raise QueryError(f"{origin}: query stopped after the time limit of {seconds} s (--timeout)")
+        raise QueryError(f"{origin}: query stopped after the time limit of {seconds} s ({setting})")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds or 0)

@@ -4,8 +4,9 @@ A FIFO, a device, a socket or a directory is refused before it is opened, and
 again after it is opened without blocking (in case it was swapped in between),
 so no source can hang ketrdf or feed it for ever. The limits come from the
 environment: ``KETRDF_MAX_INPUT_MB`` (one file, or one element of a streamed
-OBO file), ``KETRDF_MAX_TRIPLES`` (one RDF file) and ``KETRDF_MAX_IMPORT_MB``
-(an OBO file for ``import`` and ``link``, decompressed).
+OBO file), ``KETRDF_MAX_TRIPLES`` (one RDF file, or what one rule constructs),
+``KETRDF_MAX_IMPORT_MB`` (an OBO file for ``import`` and ``link``, decompressed)
+and ``KETRDF_MAX_RULE_SECONDS`` (one reasoning rule).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ketrdf.errors import InputError
 DEFAULT_MAX_INPUT_MB = 32
 DEFAULT_MAX_TRIPLES = 2_000_000
 DEFAULT_MAX_IMPORT_MB = 4096
+DEFAULT_MAX_RULE_SECONDS = 60
 FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device",
               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
@@ -44,6 +46,11 @@ def max_input_bytes() -> int:
 def max_triples() -> int:
     """The most triples one file may hold: ``KETRDF_MAX_TRIPLES`` (default 2,000,000)."""
     return int(_limit("KETRDF_MAX_TRIPLES", DEFAULT_MAX_TRIPLES, "triples"))
+
+
+def max_rule_seconds() -> float:
+    """The longest one CONSTRUCT rule may run: ``KETRDF_MAX_RULE_SECONDS`` (default 60)."""
+    return _limit("KETRDF_MAX_RULE_SECONDS", DEFAULT_MAX_RULE_SECONDS, "seconds")
 
 
 def max_import_bytes() -> int:

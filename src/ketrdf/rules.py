@@ -14,7 +14,8 @@ from rdflib.plugins.sparql.sparql import Query
 
 from ketrdf.errors import InputError
 from ketrdf.namespaces import bind_prefixes
-from ketrdf.queries import prepare, query_form, read_query_file
+from ketrdf.queries import prepare, query_form, read_query_file, time_limit
+from ketrdf.reading import max_rule_seconds, max_triples
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,19 @@ def load_rules(files: list[Path]) -> list[Rule]:
 
 
 def apply_rules(rules: list[Rule], graph: Graph) -> Graph:
-    """Return the triples the rules construct from ``graph`` that it does not already hold."""
+    """Return the triples the rules construct from ``graph`` that it does not already hold.
+
+    Each rule is bounded: it may run ``KETRDF_MAX_RULE_SECONDS`` and construct at most
+    ``KETRDF_MAX_TRIPLES`` triples (a cross product in a rule would otherwise run unbounded).
+    """
     derived = bind_prefixes(Graph())
+    seconds, most = max_rule_seconds(), max_triples()
     for rule in rules:
-        result = graph.query(rule.query)
+        with time_limit(seconds, f"rule {rule.name}", "KETRDF_MAX_RULE_SECONDS"):
+            result = graph.query(rule.query)
+        if result.graph is not None and len(result.graph) > most:
+            raise InputError(f"rule {rule.name}: constructs {len(result.graph)} triples, more than "
+                             f"the limit of {most} (KETRDF_MAX_TRIPLES)")
         if result.graph is not None:
             for triple in result.graph:
                 if triple not in graph:

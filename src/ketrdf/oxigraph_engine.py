@@ -11,16 +11,17 @@ only projected variables (pyoxigraph 0.5.13 refuses any other).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
+from ketrdf.bounded import run_bounded
 from ketrdf.errors import QueryError
 from ketrdf.namespaces import PREFIXES, bind_prefixes
 from ketrdf.queries import QueryResult, with_values
+from ketrdf.reading import max_query_bytes
 from ketrdf.terms import from_oxigraph, to_oxigraph
 
 
@@ -58,34 +59,23 @@ def _answer(result: object) -> QueryResult:
 
 def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = None,
         origin: str = "query", timeout: float | None = None) -> QueryResult:
-    """Run a query on ``store``; stop waiting after ``timeout`` seconds.
+    """Run a query on ``store``; with ``timeout``, in a child bounded in time and memory.
 
     The default graph is the union of the store's graphs, as with ``ketrdf serve``;
-    ``GRAPH`` sees the named graphs of a store made by :func:`load_dataset`.
+    ``GRAPH`` sees the named graphs of a store made by :func:`load_dataset`. With a
+    ``timeout`` the query runs in a forked child (:mod:`ketrdf.bounded`) that is killed
+    at the limit, and that may add at most ``KETRDF_MAX_QUERY_MB`` of memory.
     """
     bound = with_values(text, bindings or {}, origin, declare_prefixes=False)
-    outcome: dict[str, QueryResult | str] = {}
 
-    def work() -> None:
-        # Everything Oxigraph returns is read and dropped in this thread: its results
-        # may not cross threads, and an error keeps no reference to them.
+    def work() -> QueryResult:
         try:
-            outcome["result"] = _answer(store.query(bound, prefixes=PREFIXES,
-                                                    use_default_graph_as_union=True))
+            return _answer(store.query(bound, prefixes=PREFIXES, use_default_graph_as_union=True))
         except SyntaxError as error:
-            outcome["error"] = f"SPARQL syntax error: {error}"
+            raise QueryError(f"{origin}: SPARQL syntax error: {error}") from None
         except (OSError, ValueError, RuntimeError) as error:
-            outcome["error"] = str(error)
+            raise QueryError(f"{origin}: {error}") from None
 
     if timeout is None:
-        work()
-    else:
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise QueryError(f"{origin}: query stopped after the time limit of {timeout} s (--timeout)")
-    found = outcome.get("result")
-    if not isinstance(found, QueryResult):
-        raise QueryError(f"{origin}: {outcome.get('error', 'no answer')}")
-    return found
+        return work()
+    return run_bounded(work, origin, timeout, max_query_bytes())

@@ -6,7 +6,8 @@ so no source can hang ketrdf or feed it for ever. The limits come from the
 environment: ``KETRDF_MAX_INPUT_MB`` (one file, or one element of a streamed
 OBO file), ``KETRDF_MAX_TRIPLES`` (one RDF file, or what one rule constructs),
 ``KETRDF_MAX_IMPORT_MB`` (an OBO file for ``import`` and ``link``, decompressed)
-and ``KETRDF_MAX_RULE_SECONDS`` (one reasoning rule).
+``KETRDF_MAX_RULE_SECONDS`` (one reasoning rule) and ``KETRDF_MAX_QUERY_MB`` (the
+memory one query may add).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ DEFAULT_MAX_INPUT_MB = 32
 DEFAULT_MAX_TRIPLES = 2_000_000
 DEFAULT_MAX_IMPORT_MB = 4096
 DEFAULT_MAX_RULE_SECONDS = 60
+DEFAULT_MAX_QUERY_MB = 4096
 FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device",
               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
@@ -51,6 +53,11 @@ def max_triples() -> int:
 def max_rule_seconds() -> float:
     """The longest one CONSTRUCT rule may run: ``KETRDF_MAX_RULE_SECONDS`` (default 60)."""
     return _limit("KETRDF_MAX_RULE_SECONDS", DEFAULT_MAX_RULE_SECONDS, "seconds")
+
+
+def max_query_bytes() -> int:
+    """The memory one query may add, in bytes: ``KETRDF_MAX_QUERY_MB`` megabytes (default 4096)."""
+    return int(_limit("KETRDF_MAX_QUERY_MB", DEFAULT_MAX_QUERY_MB, "megabytes") * 1024 * 1024)
 
 
 def max_import_bytes() -> int:

@@ -291,8 +291,12 @@ def parse_results(document: Any) -> QueryResult:
 
 
 def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryResult:
-    """Run a SELECT or ASK query (checked by the SPARQL gate first) on the endpoint; JSON results."""
-    text = gate(text, origin_name)[1]
+    """Run a SELECT or ASK query on the endpoint; JSON results.
+
+    ``text`` is canonical SPARQL as :func:`ketrdf.queries.with_values` returns it; it passes
+    the SPARQL gate again here (a cached parse), and exactly that text is sent.
+    """
+    gate(text, origin_name, canonical=True)
     body = _send(endpoint, _protocol_request(endpoint.query, text, endpoint.default_graphs), "query")
     try:
         return parse_results(json.loads(body))

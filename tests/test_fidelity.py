@@ -86,10 +86,12 @@ def test_enan_15_details_from_titles_stay_with_the_references(reasoned: Knowledg
           { ?claim ket:dosing ?what } UNION { ?claim ket:hasEvidence/ket:dosing ?what }
           UNION { ?claim ket:studiedPopulation|ket:indication ?what }
           UNION { ?claim ket:hasEvidence/ket:studiedPopulation ?what }
-          UNION { ?claim ket:hasEvidence ?e . ?e a ket:RandomisedControlledTrial . BIND (ket:RandomisedControlledTrial AS ?what) }
+          UNION { ?claim ket:hasEvidence ?e . ?e a ket:RandomisedControlledTrial .
+                  BIND (ket:RandomisedControlledTrial AS ?what) }
         }""")
     assert carried == set()
-    routes = select(union, 'SELECT DISTINCT ?r WHERE { ?c ket:claimId "ENAN-15" ; ket:hasEvidence/ket:route ?r }')
+    routes = select(union, """
+        SELECT DISTINCT ?r WHERE { ?c ket:claimId "ENAN-15" ; ket:hasEvidence/ket:route ?r }""")
     assert routes == {(str(KR["intravenous"]),)}
     assert (KR["hashimoto-2020/ref/9"], KET["titleDetail"], KR["single-dose"]) in union
     assert (KR["hashimoto-2020/ref/23"], KET["titleDetail"], KR["treatment-resistant-depression"]) in union
@@ -115,7 +117,8 @@ def test_enan_12_parvalbumin_cells_are_lost_in_the_frontal_cortex(reasoned: Know
     union = reasoned.union()
     regions = select(union, """
         SELECT ?en ?ja WHERE {
-          ?claim ket:claimId "ENAN-12" ; ket:agent kr:s-ketamine ; ket:effect ?effect ; ket:polarity ket:Affirms .
+          ?claim ket:claimId "ENAN-12" ; ket:agent kr:s-ketamine ; ket:effect ?effect ;
+                 ket:polarity ket:Affirms .
           ?effect ket:inBrainRegion ?region .
           ?region rdfs:label ?en , ?ja . FILTER (LANG(?en) = "en" && LANG(?ja) = "ja")
         }""")
@@ -155,7 +158,8 @@ def test_hist_5_researchers_who_noticed_cite_nothing(reasoned: KnowledgeGraph) -
     assert noticed == {(str(KR["hashimoto-2020"]), str(KET["AuthorStatement"]))}
     cites = select(union, """
         SELECT ?publication WHERE {
-          ?claim ket:claimId "HIST-5" ; ket:effect kr:rapid-antidepressant-effect ; ket:cites ?publication }""")
+          ?claim ket:claimId "HIST-5" ; ket:effect kr:rapid-antidepressant-effect ;
+                 ket:cites ?publication }""")
     assert cites == {(str(KR["hashimoto-2020"]),)}
     abuse = select(union, """
         SELECT ?publication WHERE {
@@ -280,7 +284,8 @@ def test_population_studied_is_not_the_indication(reasoned: KnowledgeGraph) -> N
           ?claim ket:agent kr:rs-ketamine ; ket:polarity ket:Affirms ; ket:indication ?condition . }""")
     conditions = {local(c) for (c,) in effective}
     assert "drug-dependence" not in conditions and "healthy" not in conditions
-    assert {"depression", "treatment-resistant-depression", "bipolar-depression", "suicidal-ideation"} <= conditions
+    expected = {"depression", "treatment-resistant-depression", "bipolar-depression", "suicidal-ideation"}
+    assert expected <= conditions
     population = select(union, """
         SELECT ?population WHERE { ?claim ket:claimId "HIST-5" ; ket:studiedPopulation ?population }""")
     assert population == {(str(KR["drug-dependence"]),)}
@@ -290,7 +295,8 @@ def test_population_studied_is_not_the_indication(reasoned: KnowledgeGraph) -> N
 def test_a_claim_resting_on_a_title_trips_the_qc_check(project: Project) -> None:
     """Stated vs derived: NMDA-6 as first encoded (a mechanism named only in the title
     of reference 30) fails the build, and the message names the reference."""
-    checked = check_graph(project, extra_content=[DATA / "qc" / "title-only-claim--mechanism-from-a-title.ttl"])
+    fixture = DATA / "qc" / "title-only-claim--mechanism-from-a-title.ttl"
+    checked = check_graph(project, extra_content=[fixture])
     messages = [p.message for p in checked.qc_problems if p.check == "title-only-claim-violation"]
     assert len(messages) == 1
     assert "gut-microbiota-brain-axis" in messages[0] and "reference 30" in messages[0]

@@ -146,7 +146,7 @@ def test_enan_3_where_s_ketamine_is_an_anaesthetic(reasoned: KnowledgeGraph) -> 
     by_status: dict[str, set[str]] = {}
     for where, status in rows:
         by_status.setdefault(status.rsplit("/", 1)[-1], set()).add(where.rsplit("/", 1)[-1])
-    assert by_status == {"approved": {"europe", "china"}, "not-approved": {"usa", "japan"}}
+    assert by_status == {"in-use": {"europe", "china"}, "not-approved": {"usa", "japan"}}
 
 
 def test_t1_onset_ketamine_within_hours_current_after_weeks(reasoned: KnowledgeGraph) -> None:

@@ -19,13 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ketrdf.errors import KetError
+from ketrdf.errors import KetError, QueryError
 
 T = TypeVar("T")
 CHUNK = 1 << 16
 
 
-class LimitExceeded(KetError):
+class LimitExceeded(QueryError):
     """The work ran past its time or memory limit and was stopped."""
 
 

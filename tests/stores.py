@@ -250,7 +250,8 @@ def free_port() -> int:
 
 @contextmanager
 def served(project_root: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    """`ketrdf serve` on a free port, ready; killed if a test leaves it running."""
+    """`ketrdf serve` on a free port, ready; stopped by SIGTERM (as a service manager would) if a test
+    leaves it running, so that it stops its Oxigraph child too (a SIGKILL would orphan that child)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "ketrdf", "--project", str(project_root), "-q",
                                "serve", "--port", str(port), *options], stderr=subprocess.PIPE, text=True)
@@ -261,7 +262,11 @@ def served(project_root: Path, *options: str) -> Iterator[tuple[subprocess.Popen
         yield server, port
     finally:
         if server.poll() is None:
-            server.kill()
-            server.wait()
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     with socket.socket() as again, pytest.raises(ConnectionRefusedError):
         again.connect(("127.0.0.1", port))  # nobody listens: the Oxigraph child stopped too

@@ -21,7 +21,7 @@ Figures are medians of --repeat runs; the ratio column is naive / fast.
 --shape-costs SIZE times SHACL validation with each node shape alone (with its
 property shapes) on the reasoned graph of that size, less the time to index the
 graph, costliest first.
---validators NAMES times SHACL validation alone (``ketrdf.validate.validate`` on the
+--validators NAMES times SHACL validation alone (``ketrdf.pipeline.validate.validate`` on the
 reasoned named graphs, best of --repeat) with each validator named, per size.
 """
 
@@ -61,9 +61,10 @@ def _reset_peak() -> None:
 
 def generate(copies: int, target: Path) -> None:
     """Write the review's content, or ``copies`` renamed copies of it, as N-Triples."""
-    from ketrdf.load import load_sources
-    from ketrdf.paths import Project
-    from ketrdf.synthetic import scaled_content
+    from synthetic import scaled_content
+
+    from ketrdf.pipeline.sources import load_sources
+    from ketrdf.project import Project
 
     content = scaled_content(load_sources(Project(ROOT)).content, copies)
     target.write_bytes(content.serialize(format="nt", encoding="utf-8"))
@@ -71,17 +72,20 @@ def generate(copies: int, target: Path) -> None:
 
 def run_once(engine: str, source: Path) -> dict[str, float]:
     """Run the pipeline once in this process on ``source``; seconds and peak MB per stage, per query."""
-    from ketrdf.export import export
-    from ketrdf.graphs import KnowledgeGraph
-    from ketrdf.load import load_file, load_sources
-    from ketrdf.oxigraph_engine import load_store
-    from ketrdf.oxigraph_engine import run as run_on_oxigraph
-    from ketrdf.paths import Project
-    from ketrdf.qc import load_checks, run_checks
-    from ketrdf.queries import bind_parameters, load_catalog, run_sparql
-    from ketrdf.reason import get_reasoner, reason
-    from ketrdf.rules import load_rules
-    from ketrdf.validate import load_shapes, validate
+    from ketrdf.engines.oxigraph import load_store
+    from ketrdf.engines.oxigraph import run as run_on_oxigraph
+    from ketrdf.engines.rdflib_sparql import run_sparql
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.pipeline.export import export
+    from ketrdf.pipeline.qc import load_checks, run_checks
+    from ketrdf.pipeline.reason import get_reasoner, reason
+    from ketrdf.pipeline.rules import load_rules
+    from ketrdf.pipeline.sources import load_sources
+    from ketrdf.pipeline.validate import load_shapes, validate
+    from ketrdf.project import Project
+    from ketrdf.query.parameters import bind_parameters
+    from ketrdf.query.saved import load_catalog
+    from ketrdf.rdfio.parse import load_file
 
     project = Project(ROOT)
     figures: dict[str, float] = {}
@@ -149,15 +153,15 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     """
     from rdflib import BNode, Graph, URIRef
     from rdflib.namespace import RDF
+    from synthetic import scaled_content
 
-    from ketrdf.graphs import KnowledgeGraph
-    from ketrdf.load import load_sources
-    from ketrdf.namespaces import SH
-    from ketrdf.paths import Project
-    from ketrdf.reason import get_reasoner, reason
-    from ketrdf.rules import load_rules
-    from ketrdf.synthetic import scaled_content
-    from ketrdf.validate import load_shapes, validate
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.pipeline.reason import get_reasoner, reason
+    from ketrdf.pipeline.rules import load_rules
+    from ketrdf.pipeline.sources import load_sources
+    from ketrdf.pipeline.validate import load_shapes, validate
+    from ketrdf.project import Project
+    from ketrdf.vocabulary import SH
 
     project = Project(ROOT)
     review = load_sources(project)
@@ -193,12 +197,12 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
 
 def validation_times(source: Path, validators: list[str], repeat: int) -> dict[str, float]:
     """Best-of-``repeat`` seconds of validating the reasoned graph of ``source`` with each validator."""
-    from ketrdf.graphs import KnowledgeGraph
-    from ketrdf.load import load_file
-    from ketrdf.paths import Project
-    from ketrdf.reason import get_reasoner, reason
-    from ketrdf.rules import load_rules
-    from ketrdf.validate import load_shapes, validate
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.pipeline.reason import get_reasoner, reason
+    from ketrdf.pipeline.rules import load_rules
+    from ketrdf.pipeline.validate import load_shapes, validate
+    from ketrdf.project import Project
+    from ketrdf.rdfio.parse import load_file
 
     project = Project(ROOT)
     kg = KnowledgeGraph(load_file(project.ontology_file), load_file(source))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ketrdf.build import Checked, check_graph
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.load import load_sources
-from ketrdf.paths import Project
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.build import Checked, check_graph
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.project import Project
 from tests.stores import Store, shared_store, start_store, stop_store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from ketrdf.namespaces import SH
+from ketrdf.vocabulary import SH
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

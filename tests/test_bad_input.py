@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from ketrdf.cli import main
-from ketrdf.paths import Project
+from ketrdf.project import Project
 
 HEAD = (
     "@prefix ket: <https://w3id.org/ketrdf/ontology#> .\n@prefix kr: <https://w3id.org/ketrdf/resource/> .\n"

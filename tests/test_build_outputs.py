@@ -25,11 +25,11 @@ from click.testing import CliRunner, Result
 from rdflib import Dataset, Literal
 from rdflib.namespace import SKOS
 
-from ketrdf.build import CACHE_FILE, MANIFEST_FILE, cached_graph
 from ketrdf.cli import main
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import GRAPH_CONTENT, KR
-from ketrdf.paths import Project
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.cache import CACHE_FILE, MANIFEST_FILE, cached_graph
+from ketrdf.project import Project
+from ketrdf.vocabulary import GRAPH_CONTENT, KR
 from tests.conftest import DATA, REPO
 
 BUILD_FILES = {"cache.nq", "ketrdf-asserted.ttl", "ketrdf-inferred.ttl", "ketrdf.nq", "ketrdf.trig",
@@ -40,7 +40,7 @@ ODD_TRIPLE = f'\nkr:r-ketamine skos:altLabel {ODD_LABEL.n3()} .\n'
 #: Sends SIGINT to the build at a chosen point of its write phase, then runs ``ketrdf build``.
 INTERRUPTING_BUILD = """
 import os, signal, sys
-import ketrdf.files
+import ketrdf.rdfio.files
 point, root = sys.argv[1], sys.argv[2]
 os.umask(0o022)
 if point.startswith("fsync-"):  # each artefact, the cache and the manifest end with one fsync
@@ -52,11 +52,11 @@ if point.startswith("fsync-"):  # each artefact, the cache and the manifest end 
         real_fsync(descriptor)
     os.fsync = fsync
 else:  # while the new build is swapped in: by renameat2, or by renames where it is missing
-    real_exchange = ketrdf.files._exchange
+    real_exchange = ketrdf.rdfio.files._exchange
     def exchange(first, second):
         os.kill(os.getpid(), signal.SIGINT)
         return point == "swap" and real_exchange(first, second)
-    ketrdf.files._exchange = exchange
+    ketrdf.rdfio.files._exchange = exchange
 from ketrdf.cli import main
 main(["--project", root, "--quiet", "build"])
 """
@@ -77,7 +77,7 @@ def leftovers(project: Project) -> list[str]:
 
 def assert_whole(project: Project) -> None:
     """build/ holds exactly one build, and its manifest agrees with every file and the sources."""
-    from ketrdf.build import cache_key  # imported here so that the other tests run on older ketrdf
+    from ketrdf.pipeline.cache import cache_key
 
     folder = project.build_dir
     assert {p.name for p in folder.iterdir()} == BUILD_FILES
@@ -190,7 +190,7 @@ def test_a_full_disk_in_the_write_phase_leaves_the_old_build(project_built: Proj
 def test_without_an_atomic_exchange_the_build_is_still_swapped_whole(
         project_built: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where renameat2 is missing, two renames with Ctrl-C held back do the swap."""
-    monkeypatch.setattr("ketrdf.files._exchange", lambda _first, _second: False)
+    monkeypatch.setattr("ketrdf.rdfio.files._exchange", lambda _first, _second: False)
     with (project_built.content_dir / "compounds.ttl").open("a", encoding="utf-8") as handle:
         handle.write(ODD_TRIPLE)
     assert run(project_built, "build").exit_code == 0
@@ -233,7 +233,7 @@ def rebuilds(monkeypatch: pytest.MonkeyPatch) -> Callable[[Project, tuple[str, .
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise Rebuilt
 
-    monkeypatch.setattr(importlib.import_module("ketrdf.build"), "check_graph", refuse)
+    monkeypatch.setattr(importlib.import_module("ketrdf.pipeline.build"), "check_graph", refuse)
 
     def check(project: Project, options: tuple[str, ...]) -> bool:
         result = CliRunner().invoke(main, ["--project", str(project.root), "--quiet", *options,

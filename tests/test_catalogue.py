@@ -8,12 +8,14 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from ketrdf.catalogue import catalogue_graph
+from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import KR, SH
-from ketrdf.paths import Project
-from ketrdf.queries import SavedQuery, bind_parameters, load_catalog, run_saved_query, run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.query.descriptions import catalogue_graph
+from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.saved import SavedQuery, load_catalog
+from ketrdf.vocabulary import KR, SH
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
-from ketrdf.queries import run_sparql
+from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.vocabulary import KET, KR
 
 DIGEST = Path(__file__).resolve().parents[2] / "shared" / "review-digest.md"
 ID_PATTERN = r"(?:INTRO|HIST|BIP|ENAN|NMDA|ANIM|CONC)-\d+|T[12]-[a-z-]+"

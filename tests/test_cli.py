@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ketrdf.cli import main
-from ketrdf.paths import Project
+from ketrdf.project import Project
 from tests.conftest import DATA
 
 
@@ -168,7 +168,7 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ketrdf.queries.load_catalog", explode)
+    monkeypatch.setattr("ketrdf.query.saved.load_catalog", explode)
     result = run(project, "query", "list")
     assert result.exit_code == 4
     assert result.stderr.strip() == (
@@ -178,8 +178,9 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
 
 
 def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Project) -> None:
-    from ketrdf.build import cached_graph, check_graph
-    from ketrdf.export import serialize
+    from ketrdf.pipeline.build import check_graph
+    from ketrdf.pipeline.cache import cached_graph
+    from ketrdf.pipeline.export import serialize
 
     assert cached_graph(project_copy) is None
     assert run(project_copy, "build").exit_code == 0

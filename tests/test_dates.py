@@ -10,10 +10,11 @@ from click.testing import CliRunner
 from rdflib import Literal
 
 from ketrdf.cli import main
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.oxigraph_engine import load_store, run
-from ketrdf.paths import Project
-from ketrdf.queries import QueryResult, run_sparql
+from ketrdf.engines.oxigraph import load_store, run
+from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.query.results import QueryResult
 
 EVERY_DATE = """
 PREFIX dcterms: <http://purl.org/dc/terms/>

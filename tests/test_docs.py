@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rdflib.namespace import OWL, RDF
 
-from ketrdf.docs import render
-from ketrdf.load import load_file
-from ketrdf.namespaces import KET
-from ketrdf.paths import Project
+from ketrdf.pipeline.docs import render
+from ketrdf.project import Project
+from ketrdf.rdfio.parse import load_file
+from ketrdf.vocabulary import KET
 
 
 def test_committed_docs_match_the_ontology(project: Project) -> None:

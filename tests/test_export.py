@@ -13,11 +13,11 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from ketrdf.errors import OutputError
-from ketrdf.export import FORMATS, export, serialize
-from ketrdf.files import atomic_write_chunks
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
-from ketrdf.paths import Project
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.export import FORMATS, export, serialize
+from ketrdf.project import Project
+from ketrdf.rdfio.files import atomic_write_chunks
+from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 
 R, S = KR["r-ketamine"], KR["s-ketamine"]
 TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
@@ -58,7 +58,7 @@ def test_two_builds_give_byte_identical_exports(project: Project, tmp_path: Path
     script = (
         "import sys; from pathlib import Path\n"
         "from ketrdf import Project, export, FORMATS\n"
-        "from ketrdf.build import check_graph\n"
+        "from ketrdf.pipeline.build import check_graph\n"
         "kg = check_graph(Project(Path(sys.argv[1]))).kg\n"
         "for name, (_, _, suffix) in FORMATS.items():\n"
         "    export(kg, name, Path(sys.argv[2]) / (name + suffix))\n"

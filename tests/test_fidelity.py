@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from ketrdf.build import check_graph
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
-from ketrdf.queries import load_catalog, run_saved_query, run_sparql
+from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.build import check_graph
+from ketrdf.project import Project
+from ketrdf.query.parameters import run_saved_query
+from ketrdf.query.saved import load_catalog
+from ketrdf.vocabulary import KET, KR
 from tests.conftest import DATA
 
 AUTHOR = KR["kenji-hashimoto"]

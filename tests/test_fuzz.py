@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketrdf.errors import InputError, QueryError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.load import load_file
-from ketrdf.paths import Project
-from ketrdf.queries import SavedQuery, load_catalog, run_saved_query
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.query.parameters import run_saved_query
+from ketrdf.query.saved import SavedQuery, load_catalog
+from ketrdf.rdfio.parse import load_file
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from ketrdf.graphs import union_view
+from ketrdf.knowledge_graph import union_view
 
 EX = "http://example.org/"
 

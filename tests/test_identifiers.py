@@ -11,10 +11,10 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ketrdf.errors import InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.mappings import MappingTable, doi_conflicts, read_registrants, read_table, unlinked
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
+from ketrdf.external.mappings import MappingTable, doi_conflicts, read_registrants, read_table, unlinked
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.vocabulary import KET, KR
 
 REVIEW_REFERENCES = 35  # the review's reference list ends at [35]
 SYSTEMS = {"doi": "https://doi.org/", "pubmed": "https://pubmed.ncbi.nlm.nih.gov/"}

@@ -14,11 +14,12 @@ from click.testing import CliRunner, Result
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from ketrdf.build import check_graph
 from ketrdf.cli import main
-from ketrdf.namespaces import KR
-from ketrdf.paths import Project
-from ketrdf.queries import load_catalog, run_saved_query
+from ketrdf.pipeline.build import check_graph
+from ketrdf.project import Project
+from ketrdf.query.parameters import run_saved_query
+from ketrdf.query.saved import load_catalog
+from ketrdf.vocabulary import KR
 from tests.conftest import DATA
 
 FIXTURE = DATA / "obo" / "chebi-fixture.owl"

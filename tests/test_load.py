@@ -10,10 +10,11 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import OWL, RDF
 
 from ketrdf.errors import InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.load import load_file, load_sources
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.project import Project
+from ketrdf.rdfio.parse import load_file
+from ketrdf.vocabulary import KET, KR
 
 PREFIX = "@prefix ex: <http://example.org/> .\n"
 

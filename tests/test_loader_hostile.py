@@ -23,8 +23,9 @@ from rdflib import BNode, Graph
 
 from ketrdf.cli import main
 from ketrdf.errors import InputError
-from ketrdf.load import load_file, load_sources
-from ketrdf.paths import Project
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.project import Project
+from ketrdf.rdfio.parse import load_file
 from tests.conftest import DATA, REPO
 
 PREFIX = "@prefix ex: <http://example.org/> .\n"
@@ -185,7 +186,7 @@ def test_same_sources_in_two_folders_load_identically(tmp_path: Path) -> None:
 
 
 BOMB_SECONDS = 10  # issue 14, acceptance 4: labelled within 10 s, Python's start-up included
-LABELS = ("import sys, pathlib, rdflib, ketrdf.load as load\n"
+LABELS = ("import sys, pathlib, rdflib, ketrdf.rdfio.parse as load\n"
           "graph = load.load_file(pathlib.Path(sys.argv[1]))\n"
           "print(sorted({str(t) for triple in graph for t in triple if isinstance(t, rdflib.BNode)}))")
 
@@ -208,7 +209,7 @@ def test_blank_nodes_alike_are_labelled_quickly_and_reproducibly(
 
 def test_ctrl_c_interrupts_a_load(tmp_path: Path) -> None:
     path = write(tmp_path / "list.ttl", PREFIX + "ex:a ex:p ( " + "0 " * 3000 + ") .\n")
-    script = f"import time; from pathlib import Path; from ketrdf.load import load_file; " \
+    script = f"import time; from pathlib import Path; from ketrdf.rdfio.parse import load_file; " \
              f"load_file(Path({str(path)!r})); time.sleep({HANG})"
     child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
     time.sleep(3)

@@ -16,10 +16,17 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
 from ketrdf.errors import InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.mappings import PREDICATES, Mapping, mapping_converter, read_mappings, read_prefixes, read_table
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
+from ketrdf.external.mappings import (
+    PREDICATES,
+    Mapping,
+    mapping_converter,
+    read_mappings,
+    read_prefixes,
+    read_table,
+)
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.vocabulary import KET, KR
 
 INCHIKEY = "https://identifiers.org/inchikey:"
 NO_STEREO = "UHFFFAOYSA"

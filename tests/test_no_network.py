@@ -20,13 +20,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ketrdf.build import check_graph
 from ketrdf.cli import main
 from ketrdf.errors import InputError
-from ketrdf.export import FORMATS, serialize
-from ketrdf.load import load_file, load_sources
-from ketrdf.paths import Project
-from ketrdf.queries import load_catalog, run_saved_query
+from ketrdf.pipeline.build import check_graph
+from ketrdf.pipeline.export import FORMATS, serialize
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.project import Project
+from ketrdf.query.parameters import run_saved_query
+from ketrdf.query.saved import load_catalog
+from ketrdf.rdfio.parse import load_file
 from tests.stores import EMPTY_RESULTS, Listener, Seen, served
 
 

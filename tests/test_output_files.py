@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from ketrdf.cli import main
 from ketrdf.errors import OutputError
-from ketrdf.export import serialize
-from ketrdf.files import atomic_write_bytes
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.paths import Project
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.export import serialize
+from ketrdf.project import Project
+from ketrdf.rdfio.files import atomic_write_bytes
 
 KETRDF = [sys.executable, "-m", "ketrdf"]
 
@@ -144,7 +144,7 @@ def test_ctrl_c_exits_130(project: Project, monkeypatch: pytest.MonkeyPatch) -> 
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ketrdf.queries.load_catalog", interrupted)
+    monkeypatch.setattr("ketrdf.query.saved.load_catalog", interrupted)
     result = CliRunner().invoke(main, ["--project", str(project.root), "query", "list"])
     assert result.exit_code == 130
     assert result.stderr.strip() == "ketrdf: error: interrupted"

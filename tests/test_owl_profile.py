@@ -20,8 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from ketrdf.graphs import KnowledgeGraph, merge
-from ketrdf.namespaces import KET
+from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.vocabulary import KET
 from tests.conftest import DATA
 
 CHECKER = Path(__file__).resolve().parent / "owl" / "OwlCheck.java"

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from ketrdf.build import Checked, check_graph
-from ketrdf.paths import Project
-from ketrdf.qc import load_checks
+from ketrdf.pipeline.build import Checked, check_graph
+from ketrdf.pipeline.qc import load_checks
+from ketrdf.project import Project
 from tests.conftest import DATA
 
 FIXTURES = sorted((DATA / "qc").glob("*.ttl"))
@@ -50,8 +50,8 @@ def test_a_cycle_names_the_claims_involved(project: Project) -> None:
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
 def test_qc_on_oxigraph_finds_what_rdflib_finds(project: Project, fixture: Path) -> None:
     """QC runs on Oxigraph in the build; rdflib's engine is the reference."""
-    from ketrdf.oxigraph_engine import load_store
-    from ketrdf.qc import run_checks
+    from ketrdf.engines.oxigraph import load_store
+    from ketrdf.pipeline.qc import run_checks
 
     checked = check_graph(project, extra_content=[fixture])
     union = checked.kg.union()

@@ -7,20 +7,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import InputError, QueryError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import KR
-from ketrdf.paths import Project
-from ketrdf.queries import (
-    SavedQuery,
-    bind_parameters,
-    expand_iri,
-    find_query,
-    load_catalog,
-    read_saved_query,
-    run_saved_query,
-    run_sparql,
-)
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.query.parameters import bind_parameters, expand_iri, run_saved_query
+from ketrdf.query.saved import SavedQuery, find_query, load_catalog, read_saved_query
+from ketrdf.vocabulary import KR
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +194,8 @@ def test_queries_that_would_fetch_from_the_web_are_refused(text: str) -> None:
 def test_values_binding_for_endpoints_gives_the_same_answers(project: Project,
                                                              reasoned: KnowledgeGraph) -> None:
     """The text sent to a remote endpoint (VALUES instead of initBindings) answers the same here."""
-    from ketrdf.queries import bind_parameters, with_values
+    from ketrdf.query.parameters import bind_parameters
+    from ketrdf.query.values import with_values
 
     union = reasoned.union()
     for saved in load_catalog(project.queries_dir).values():
@@ -219,9 +213,10 @@ def _sorted_lists(rows: tuple[tuple[object, ...], ...]) -> list[list[list[str]]]
 
 @pytest.mark.parametrize("hostile", ['en") } } DROP ALL #', "x' . ?s ?p ?o", '"""', "\\\\u0022", "a\\b"])
 def test_values_binding_keeps_hostile_text_inert(hostile: str) -> None:
-    from ketrdf.oxigraph_engine import load_store
-    from ketrdf.oxigraph_engine import run as run_on_oxigraph
-    from ketrdf.queries import gate, with_values
+    from ketrdf.engines.oxigraph import load_store
+    from ketrdf.engines.oxigraph import run as run_on_oxigraph
+    from ketrdf.query.gate import gate
+    from ketrdf.query.values import with_values
 
     text = with_values("SELECT ?x WHERE { BIND (?v AS ?x) }", {"v": Literal(hostile)})
     # an engine reads the bound text as it is (it is canonical already): the gate's parse, Oxigraph

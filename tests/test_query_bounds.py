@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ketrdf.bounded import LimitExceeded, run_bounded
+from ketrdf.engines.bounded import LimitExceeded, run_bounded
 from ketrdf.errors import QueryError
 
 

@@ -7,12 +7,12 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ketrdf.errors import InconsistencyError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.load import load_sources
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
-from ketrdf.reason import BUILT_IN_NAMESPACES, OwlrlReasoner, reason
-from ketrdf.rules import load_rules
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.reason import BUILT_IN_NAMESPACES, OwlrlReasoner, reason
+from ketrdf.pipeline.rules import load_rules
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.project import Project
+from ketrdf.vocabulary import KET, KR
 
 R, RS, S = KR["r-ketamine"], KR["rs-ketamine"], KR["s-ketamine"]
 

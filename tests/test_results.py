@@ -7,8 +7,7 @@ import json
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ketrdf.queries import QueryResult
-from ketrdf.results import render
+from ketrdf.query.results import QueryResult, render
 
 RESULT = QueryResult(
     variables=("iri", "text", "number", "missing"),

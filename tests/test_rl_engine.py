@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from benchmarks.synthetic import MAPPING_PREDICATES, scaled_content
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
 from ketrdf.errors import InconsistencyError, InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.load import load_sources
-from ketrdf.namespaces import BASE, KET, KR
-from ketrdf.paths import Project
-from ketrdf.reason import get_reasoner, reason
-from ketrdf.rules import load_rules
-from ketrdf.synthetic import MAPPING_PREDICATES, scaled_content
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.reason import get_reasoner, reason
+from ketrdf.pipeline.rules import load_rules
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.project import Project
+from ketrdf.vocabulary import BASE, KET, KR
 
 
 def both(project: Project, kg: KnowledgeGraph) -> tuple[set[object], set[object]]:
@@ -73,8 +73,9 @@ def test_scaled_copies_are_independent(project: Project) -> None:
 
 def test_every_saved_query_gives_the_same_rows_with_owlrl(project: Project) -> None:
     """Issue 7, target 4: the fast engine changes no answer of the catalogue on the review graph."""
-    from ketrdf.build import check_graph
-    from ketrdf.queries import load_catalog, run_saved_query
+    from ketrdf.pipeline.build import check_graph
+    from ketrdf.query.parameters import run_saved_query
+    from ketrdf.query.saved import load_catalog
 
     fast = check_graph(project, reasoner=get_reasoner("rl")).kg.union()
     reference = check_graph(project, reasoner=get_reasoner("owlrl")).kg.union()

@@ -3,7 +3,7 @@
 Each case names a rule of the OWL 2 Profiles recommendation (section 4.3, tables 4-9),
 states it as "If: ... then: ...", and gives a minimal graph with every triple ketrdf
 keeps from its closure, written by hand from the rule. Both engines must give exactly
-those triples through :func:`ketrdf.reason.reason` (which drops the trivial ones).
+those triples through :func:`ketrdf.pipeline.reason.reason` (which drops the trivial ones).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from ketrdf.engines.rl import UNSUPPORTED
 from ketrdf.errors import InconsistencyError, InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.reason import get_reasoner, reason
-from ketrdf.rl_engine import UNSUPPORTED
-from ketrdf.rules import load_rules
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.reason import get_reasoner, reason
+from ketrdf.pipeline.rules import load_rules
 
 PREFIXES = """\
 @prefix : <http://example.org/> .
@@ -339,8 +339,8 @@ def test_the_round_limit_counts_rounds_of_rules_and_closure(
         "finish": "CONSTRUCT { ?x a :D } WHERE { ?x a :C }",
     }))
     kg = KnowledgeGraph(ontology=turtle(":B rdfs:subClassOf :C . :x a :A ."), content=Graph())
-    # ``ketrdf.reason`` the attribute is the function; the module is looked up by name.
-    monkeypatch.setattr(importlib.import_module("ketrdf.reason"), "MAX_ROUNDS", limit)
+    # ``ketrdf.pipeline.reason`` the attribute is the function; the module is looked up by name.
+    monkeypatch.setattr(importlib.import_module("ketrdf.pipeline.reason"), "MAX_ROUNDS", limit)
     if converges:
         assert set(turtle(":x a :B , :C , :D .")) == set(reason(kg, rules).inferred)
     else:

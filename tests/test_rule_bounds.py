@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from ketrdf.paths import Project
+from ketrdf.project import Project
 
 CROSS_PRODUCT = "CONSTRUCT { ?a <urn:ketrdf-test:pair> ?b } WHERE { ?a ?p ?o . ?b ?q ?r }\n"
 COPY_EVERY_TRIPLE = "CONSTRUCT { ?s <urn:ketrdf-test:copy> ?o } WHERE { ?s ?p ?o }\n"

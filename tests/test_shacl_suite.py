@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 from ketrdf.errors import KetError
-from ketrdf.validate import VALIDATORS, validate
+from ketrdf.pipeline.validate import VALIDATORS, validate
 from tests.conftest import REPO
 from tests.shacl_suite import SHT, Case, cases, compare
 

@@ -17,8 +17,8 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 
 from ketrdf.cli import main
-from ketrdf.paths import Project
-from ketrdf.validate import VALIDATORS, validate
+from ketrdf.pipeline.validate import VALIDATORS, validate
+from ketrdf.project import Project
 from tests.conftest import DATA
 
 TARGETS = DATA / "targets"

@@ -18,13 +18,15 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from ketrdf.cli import main
+from ketrdf.engines.oxigraph import load_store
+from ketrdf.engines.oxigraph import run as run_on_oxigraph
+from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
 from ketrdf.errors import InputError, QueryError
-from ketrdf.oxigraph_engine import load_store
-from ketrdf.oxigraph_engine import run as run_on_oxigraph
-from ketrdf.paths import Project
-from ketrdf.qc import load_checks
-from ketrdf.queries import gate, local_dataset, prepare, run_sparql, with_values
-from ketrdf.rules import load_rules
+from ketrdf.pipeline.qc import load_checks
+from ketrdf.pipeline.rules import load_rules
+from ketrdf.project import Project
+from ketrdf.query.gate import gate, prepare
+from ketrdf.query.values import with_values
 
 EMPTY_RESULTS = b'{"head": {"vars": []}, "results": {"bindings": []}}'
 
@@ -204,7 +206,7 @@ def test_an_oxigraph_error_in_the_worker_prints_nothing_stray(tmp_path: Path) ->
     script.write_text(
         "import pyoxigraph as ox\n"
         "from ketrdf.errors import QueryError\n"
-        "from ketrdf.oxigraph_engine import run\n"
+        "from ketrdf.engines.oxigraph import run\n"
         "class Failing:\n"
         "    def __init__(self):\n"
         "        self.store = ox.Store()\n"

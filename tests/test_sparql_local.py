@@ -16,21 +16,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from ketrdf.cli import main
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
-from ketrdf.oxigraph_engine import load_dataset
-from ketrdf.oxigraph_engine import run as run_on_oxigraph
-from ketrdf.paths import Project
-from ketrdf.queries import (
-    Parameter,
-    QueryResult,
-    SavedQuery,
-    bind_parameters,
-    load_catalog,
-    local_dataset,
-    run_saved_query,
-    run_sparql,
-)
+from ketrdf.engines.oxigraph import load_dataset
+from ketrdf.engines.oxigraph import run as run_on_oxigraph
+from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.results import QueryResult
+from ketrdf.query.saved import Parameter, SavedQuery, load_catalog
+from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 from tests.conftest import REPO
 from tests.stores import Store
 from tests.test_stores import endpoint
@@ -213,8 +207,8 @@ def test_backslashes_in_parameters_are_kept() -> None:
 
 
 def test_backslashes_in_parameters_are_kept_on_a_remote_store(oxigraph: Store) -> None:
-    from ketrdf.queries import with_values
-    from ketrdf.remote import select
+    from ketrdf.query.values import with_values
+    from ketrdf.stores.endpoint import select
 
     remote = endpoint(oxigraph)
     for value in BACKSLASHES:

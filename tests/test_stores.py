@@ -31,12 +31,15 @@ from rdflib.term import Node
 
 from ketrdf.cli import main
 from ketrdf.errors import InputError
-from ketrdf.export import GRAPH_SELECTIONS, serialize
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.paths import Project
-from ketrdf.push import STAGING_PREFIX, plan
-from ketrdf.queries import QueryResult, bind_parameters, load_catalog, run_saved_query, with_values
-from ketrdf.remote import Endpoint, select
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.export import GRAPH_SELECTIONS, serialize
+from ketrdf.project import Project
+from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.results import QueryResult
+from ketrdf.query.saved import load_catalog
+from ketrdf.query.values import with_values
+from ketrdf.stores.endpoint import Endpoint, select
+from ketrdf.stores.push import STAGING_PREFIX, plan
 from tests.stores import FaultProxy, Listener, Store, served, start_store, stop_store
 
 
@@ -60,7 +63,7 @@ def cli(project: Project, store: Store | None, *args: str) -> Result:
 
 
 def endpoint(store: Store, default_graphs: tuple[str, ...] = ()) -> Endpoint:
-    from ketrdf.remote import Credentials, origin
+    from ketrdf.stores.endpoint import Credentials, origin
 
     credentials = {origin(store.url): Credentials(store.user, store.password)} if store.user else {}
     return Endpoint(query=store.query, update=store.update, auth=store.auth, credentials=credentials,
@@ -156,7 +159,7 @@ def test_push_into_one_graph_and_selection(project: Project, reasoned: Knowledge
 
 def test_push_leaves_other_targets_staging_graphs_alone(project: Project, oxigraph: Store) -> None:
     """A leftover staging graph of another target may be a push under way: only this target's go."""
-    from ketrdf.remote import update
+    from ketrdf.stores.endpoint import update
 
     other = f"{STAGING_PREFIX}someone-else:1"
     update(endpoint(oxigraph), f"INSERT DATA {{ GRAPH <{other}> {{ <urn:a> <urn:b> <urn:c> }} }}")

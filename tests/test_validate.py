@@ -14,14 +14,14 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ketrdf.build import Checked
-from ketrdf.graphs import KnowledgeGraph, merge
-from ketrdf.load import load_file
-from ketrdf.namespaces import SH
-from ketrdf.paths import Project
-from ketrdf.reason import reason
-from ketrdf.rules import load_rules
-from ketrdf.validate import ValidationReport, load_shapes, validate
+from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.pipeline.build import Checked
+from ketrdf.pipeline.reason import reason
+from ketrdf.pipeline.rules import load_rules
+from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
+from ketrdf.project import Project
+from ketrdf.rdfio.parse import load_file
+from ketrdf.vocabulary import SH
 from tests.conftest import DATA
 
 SHAPES_NS = "https://w3id.org/ketrdf/shapes#"

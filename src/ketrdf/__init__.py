@@ -4,7 +4,7 @@ The pipeline runs one way: sources -> load -> reason -> validate -> query/export
 The command line (``ketrdf``) only wraps the functions listed in ``__all__``.
 """
 
-from ketrdf.build import BuildResult, Checked, build, check_graph, obtain_graph
+from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import (
     InconsistencyError,
     InputError,
@@ -12,13 +12,17 @@ from ketrdf.errors import (
     QueryError,
     ValidationFailed,
 )
-from ketrdf.export import FORMATS, GRAPH_SELECTIONS, export, serialize
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.load import load_file, load_sources
-from ketrdf.paths import Project
-from ketrdf.queries import QueryResult, SavedQuery, load_catalog, run_saved_query, run_sparql
-from ketrdf.reason import OwlrlReasoner, Reasoner, reason
-from ketrdf.validate import ValidationReport, validate
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.build import BuildResult, Checked, build, check_graph, obtain_graph
+from ketrdf.pipeline.export import FORMATS, GRAPH_SELECTIONS, export, serialize
+from ketrdf.pipeline.reason import OwlrlReasoner, Reasoner, reason
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.pipeline.validate import ValidationReport, validate
+from ketrdf.project import Project
+from ketrdf.query.parameters import run_saved_query
+from ketrdf.query.results import QueryResult
+from ketrdf.query.saved import SavedQuery, load_catalog
+from ketrdf.rdfio.parse import load_file
 
 __version__ = "0.1.0"
 

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from ketrdf.graphs import KnowledgeGraph
-    from ketrdf.paths import Project
-    from ketrdf.reason import Reasoner
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.pipeline.reason import Reasoner
+    from ketrdf.project import Project
 
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -87,7 +87,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
 
 def _project(ctx: click.Context) -> Project:
     from ketrdf.errors import InputError
-    from ketrdf.paths import ONTOLOGY_FILE, Project
+    from ketrdf.project import ONTOLOGY_FILE, Project
 
     root = ctx.obj.get("project")
     if not root:
@@ -99,13 +99,13 @@ def _project(ctx: click.Context) -> Project:
 
 
 def _reasoner(ctx: click.Context) -> Reasoner:
-    from ketrdf.reason import get_reasoner
+    from ketrdf.pipeline.reason import get_reasoner
 
     return get_reasoner(ctx.obj["reasoner"])
 
 
 def _graph(ctx: click.Context) -> KnowledgeGraph:
-    from ketrdf.build import obtain_graph
+    from ketrdf.pipeline.build import obtain_graph
 
     with _progress(ctx.obj["quiet"]) as progress:
         return obtain_graph(_project(ctx), progress, _reasoner(ctx), ctx.obj["validator"])
@@ -115,7 +115,7 @@ def _write_output(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from ketrdf.files import atomic_write_bytes
+    from ketrdf.rdfio.files import atomic_write_bytes
 
     atomic_write_bytes(output, text.encode("utf-8"))
 
@@ -182,7 +182,7 @@ def store_options(func: F) -> F:
 def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: float, retries: int,
               update: str | None = None, gsp: str | None = None,
               default_graphs: tuple[str, ...] = ()) -> Any:
-    from ketrdf.remote import make_endpoint
+    from ketrdf.stores.endpoint import make_endpoint
 
     return make_endpoint(url, update, gsp, auth, netrc_file, timeout or 3600.0, retries, default_graphs)
 
@@ -214,7 +214,7 @@ def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reas
 @click.pass_context
 def build(ctx: click.Context) -> None:
     """Load, reason (rules + OWL-RL), validate and write artefacts to build/."""
-    from ketrdf.build import build as run_build
+    from ketrdf.pipeline.build import build as run_build
 
     project = _project(ctx)
     with _progress(ctx.obj["quiet"]) as progress:
@@ -242,7 +242,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
     A file named like a content file replaces it for this check.
     """
-    from ketrdf.build import check_graph, failure
+    from ketrdf.pipeline.build import check_graph, failure
 
     with _progress(ctx.obj["quiet"]) as progress:
         checked = check_graph(_project(ctx), extra_content=list(files), reasoner=_reasoner(ctx),
@@ -265,7 +265,7 @@ def query() -> None:
 @click.pass_context
 def query_list(ctx: click.Context) -> None:
     """List the saved queries with their questions and parameters."""
-    from ketrdf.queries import load_catalog
+    from ketrdf.query.saved import load_catalog
 
     for saved in load_catalog(_project(ctx).queries_dir).values():
         click.echo(f"{saved.name}: {saved.title}")
@@ -325,18 +325,14 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
               default_graphs: tuple[str, ...], auth: str | None, netrc_file: Path | None,
               retries: int, engine: str) -> None:
     """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
+    from ketrdf.engines.rdflib_sparql import local_dataset
     from ketrdf.errors import InputError
-    from ketrdf.export import GRAPH_SELECTIONS
-    from ketrdf.queries import (
-        bind_parameters,
-        find_query,
-        load_catalog,
-        local_dataset,
-        run_saved_query,
-        with_values,
-    )
-    from ketrdf.remote import select
-    from ketrdf.results import render
+    from ketrdf.pipeline.export import GRAPH_SELECTIONS
+    from ketrdf.query.parameters import bind_parameters, run_saved_query
+    from ketrdf.query.results import render
+    from ketrdf.query.saved import find_query, load_catalog
+    from ketrdf.query.values import with_values
+    from ketrdf.stores.endpoint import select
 
     catalog = load_catalog(_project(ctx).queries_dir)
     if run_all == bool(name):
@@ -355,7 +351,7 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     for saved in chosen:
         chosen_values = saved.example if run_all else values
         if store is not None:
-            from ketrdf.oxigraph_engine import run as run_on_oxigraph
+            from ketrdf.engines.oxigraph import run as run_on_oxigraph
 
             bindings = bind_parameters(saved, chosen_values, union)
             result = run_on_oxigraph(store, saved.text, bindings, str(saved.path), timeout or None)
@@ -373,7 +369,7 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
 
 
 def _oxigraph_store(kg: KnowledgeGraph) -> Any:
-    from ketrdf.oxigraph_engine import load_dataset
+    from ketrdf.engines.oxigraph import load_dataset
 
     return load_dataset(kg.named_graphs())
 
@@ -384,7 +380,7 @@ def _query_text(query_or_file: str) -> tuple[str, str]:
     An argument naming a ``.rq`` or ``.sparql`` file that does not exist is an error.
     """
     from ketrdf.errors import InputError
-    from ketrdf.queries import read_query_file
+    from ketrdf.query.saved import read_query_file
 
     _check_utf8(query_or_file, "the query")
     candidate = Path(query_or_file)
@@ -417,13 +413,14 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
     SELECT, ASK, CONSTRUCT or DESCRIBE. The default graph is the union of ketrdf's
     graphs; GRAPH reaches each of them by name, as with 'ketrdf serve'.
     """
-    from ketrdf.queries import local_dataset, prepare, run_sparql
-    from ketrdf.results import render
+    from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
+    from ketrdf.query.gate import prepare
+    from ketrdf.query.results import render
 
     text, origin = _query_text(query_or_file)
     prepare(text, origin)  # the gate refuses before the graph is built
     if engine == "oxigraph":
-        from ketrdf.oxigraph_engine import run as run_on_oxigraph
+        from ketrdf.engines.oxigraph import run as run_on_oxigraph
 
         result = run_on_oxigraph(_oxigraph_store(_graph(ctx)), text, origin=origin, timeout=timeout or None)
     else:
@@ -437,8 +434,8 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
 @click.pass_context
 def docs(ctx: click.Context, output: Path | None) -> None:
     """Write the ontology documentation (Markdown) from ontology/ketrdf.ttl."""
-    from ketrdf.docs import render
-    from ketrdf.load import load_file
+    from ketrdf.pipeline.docs import render
+    from ketrdf.rdfio.parse import load_file
 
     _write_output(render(load_file(_project(ctx).ontology_file)), output)
 
@@ -454,8 +451,8 @@ def docs(ctx: click.Context, output: Path | None) -> None:
 @click.pass_context
 def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
     """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
-    from ketrdf.export import export as write_export
-    from ketrdf.export import serialize_chunks
+    from ketrdf.pipeline.export import export as write_export
+    from ketrdf.pipeline.export import serialize_chunks
 
     kg = _graph(ctx)
     if output is None:
@@ -488,8 +485,8 @@ def push(ctx: click.Context, endpoint: str, update_endpoint: str | None, gsp_end
          graph: str | None, what: str, batch_size: int | None, timeout: float, dry_run: bool,
          auth: str | None, netrc_file: Path | None, retries: int) -> None:
     """Load the build into a SPARQL 1.1 store, replacing each target graph in one step."""
-    from ketrdf.push import describe, plan
-    from ketrdf.push import push as run_push
+    from ketrdf.stores.push import describe, plan
+    from ketrdf.stores.push import push as run_push
 
     target = _endpoint(endpoint, auth, netrc_file, timeout, retries, update_endpoint, gsp_endpoint)
     uploads = plan(_graph(ctx), what, graph, batch_size or (10_000 if gsp_endpoint else 1_000))
@@ -516,8 +513,8 @@ def serve(ctx: click.Context, port: int, timeout: int, max_answer_mb: int) -> No
 
     Updates, SERVICE and FROM are refused; each query is bounded in time and answer size.
     """
-    from ketrdf.serve import Limits
-    from ketrdf.serve import serve as run_server
+    from ketrdf.stores.serve import Limits
+    from ketrdf.stores.serve import serve as run_server
 
     def ready(url: str) -> None:
         click.echo(f"SPARQL endpoint: {url} (default graph: the union of ketrdf's graphs); "
@@ -540,8 +537,8 @@ def import_module(ctx: click.Context, name: str, source: Path, output: Path | No
     """
     from rdflib.namespace import OWL, RDF
 
-    from ketrdf.extract import extract, module_iri, module_path, seed_terms
-    from ketrdf.files import atomic_write_bytes
+    from ketrdf.external.extract import extract, module_iri, module_path, seed_terms
+    from ketrdf.rdfio.files import atomic_write_bytes
 
     project = _project(ctx)
     seeds = seed_terms(project, name)
@@ -564,9 +561,8 @@ def link(ctx: click.Context, name: str, source: Path, output_format: str) -> Non
     """Propose ChEBI mappings for ketrdf's compounds by InChIKey (exact, stereo-mismatch, missing)."""
     from rdflib import Literal
 
-    from ketrdf.link import link_chebi
-    from ketrdf.queries import QueryResult
-    from ketrdf.results import render
+    from ketrdf.external.link import link_chebi
+    from ketrdf.query.results import QueryResult, render
 
     proposals = link_chebi(_project(ctx), source)
     columns = ("subject_id", "subject_label", "inchikey", "status", "suggestion", "chebi_id", "chebi_label",

@@ -18,10 +18,10 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
-from ketrdf.graphs import merge, union_view
-from ketrdf.load import load_file
-from ketrdf.namespaces import SH, bind_prefixes
-from ketrdf.queries import prepare
+from ketrdf.knowledge_graph import merge, union_view
+from ketrdf.query.gate import prepare
+from ketrdf.rdfio.parse import load_file
+from ketrdf.vocabulary import SH, bind_prefixes
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def check_shapes(shapes: Graph) -> None:
     """Refuse a shapes graph that a validator would check only in part, or that would fetch.
 
     Every ``sh:`` predicate and class of a shape must be one that both validators check;
-    every SPARQL text (``sh:select``, ``sh:ask``) must pass :func:`ketrdf.queries.prepare`
+    every SPARQL text (``sh:select``, ``sh:ask``) must pass :func:`ketrdf.query.gate.prepare`
     with the prefixes its ``sh:prefixes`` declare (so ``SERVICE`` and ``FROM`` are refused).
     """
     for shape in sorted(_shape_nodes(shapes), key=str):

@@ -3,7 +3,7 @@
 A :class:`Reasoner` computes the entailments of a graph; :func:`reason`
 alternates the project's rules with the reasoner until nothing new appears
 (within :data:`MAX_ROUNDS` rounds, or it fails), then filters trivial triples
-and fails on inconsistency. Two engines: ``rl`` (:mod:`ketrdf.rl_engine`, fast,
+and fails on inconsistency. Two engines: ``rl`` (:mod:`ketrdf.engines.rl`, fast,
 the default) and ``owlrl`` (the reference); the tests check that they give the
 same entailments.
 """
@@ -19,9 +19,9 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from ketrdf.errors import InconsistencyError, InputError
-from ketrdf.graphs import KnowledgeGraph, union_view
-from ketrdf.namespaces import bind_prefixes
-from ketrdf.rules import Rule, apply_rules
+from ketrdf.knowledge_graph import KnowledgeGraph, union_view
+from ketrdf.pipeline.rules import Rule, apply_rules
+from ketrdf.vocabulary import bind_prefixes
 
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
@@ -84,14 +84,14 @@ def _raise_on_no_fixpoint(rules: list[Rule], graph: Graph) -> None:
     """Fail naming the round limit and the rules that still derive new triples from ``graph``."""
     growing = [rule.name for rule in rules if apply_rules([rule], graph)]
     raise InputError(
-        f"reasoning did not converge in {MAX_ROUNDS} rounds (ketrdf.reason.MAX_ROUNDS) of rules "
+        f"reasoning did not converge in {MAX_ROUNDS} rounds (ketrdf.pipeline.reason.MAX_ROUNDS) of rules "
         f"and OWL-RL closure: the rules {', '.join(growing)} still derive new triples (a rule that "
         "makes new nodes, with a blank node in its template or an IRI it builds, never stops)")
 
 
 def get_reasoner(name: str) -> Reasoner:
     """The engine called ``name``: ``rl`` (fast, the default) or ``owlrl`` (the reference)."""
-    from ketrdf.rl_engine import RLReasoner
+    from ketrdf.engines.rl import RLReasoner
 
     engines: dict[str, type[Reasoner]] = {"rl": RLReasoner, "owlrl": OwlrlReasoner}
     if name not in engines:

@@ -1,18 +1,36 @@
-"""Render query results: a readable table, CSV, TSV or SPARQL 1.1 JSON; graphs as RDF."""
+"""Query results: the answer of any engine, and its renderings.
+
+A table for people, CSV, TSV or SPARQL 1.1 JSON for machines; a graph as RDF.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
-from ketrdf.namespaces import bind_prefixes
-from ketrdf.queries import QueryResult
+from ketrdf.vocabulary import bind_prefixes
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer: rows, a boolean or a graph.
+
+    A SELECT gives variable names and rows of RDF terms (None where unbound), an ASK
+    its boolean, a CONSTRUCT or DESCRIBE its graph.
+    """
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+    boolean: bool | None = None
+    graph: Graph | None = None
+
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -108,8 +126,8 @@ def to_table(result: QueryResult, title: str = "") -> str:
 
 def render_graph(graph: Graph, output_format: str) -> str:
     """A CONSTRUCT or DESCRIBE answer in one of :data:`GRAPH_FORMATS`, by the export serializers."""
-    from ketrdf.export import serialize
-    from ketrdf.graphs import KnowledgeGraph
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.pipeline.export import serialize
 
     return serialize(KnowledgeGraph(ontology=Graph(), content=graph), output_format, "asserted").decode()
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from ketrdf.namespaces import KET, QUERY, SH, bind_prefixes
-from ketrdf.queries import SavedQuery
+from ketrdf.query.saved import SavedQuery
+from ketrdf.vocabulary import KET, QUERY, SH, bind_prefixes
 
 SCHEMA_KEYWORDS = URIRef("https://schema.org/keywords")
 DCMI_COLLECTION = URIRef("http://purl.org/dc/dcmitype/Collection")

@@ -2,7 +2,7 @@
 
 An Oxigraph server holds the graph on a private loopback port. Clients reach it only
 through a small gate in this process that parses every request with the one SPARQL gate
-(:func:`ketrdf.queries.prepare`): a malformed query gets 400 with the parser's message,
+(:func:`ketrdf.query.gate.prepare`): a malformed query gets 400 with the parser's message,
 an update (LOAD among them) or a query the gate refuses (SERVICE, FROM) gets 403, and
 the rest is sent on to Oxigraph, the checked text only. Every query is bounded in time
 and its answer in size: the gate stops reading, and restarts the Oxigraph server if it
@@ -29,9 +29,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ketrdf.errors import InputError, QueryError, RefusedQueryError, StoreError
-from ketrdf.export import serialize
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.queries import gate
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.export import serialize
+from ketrdf.query.gate import gate
 
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})

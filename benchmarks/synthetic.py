@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from ketrdf.mappings import PREDICATES
-from ketrdf.namespaces import BASE, KR, bind_prefixes
+from ketrdf.external.mappings import PREDICATES
+from ketrdf.vocabulary import BASE, KR, bind_prefixes
 
 MAPPING_PREDICATES = frozenset(PREDICATES.values())
 

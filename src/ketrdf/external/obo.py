@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO
 
 from ketrdf.errors import InputError
-from ketrdf.namespaces import IRI_FORBIDDEN
-from ketrdf.reading import max_import_bytes, max_input_bytes, open_source
+from ketrdf.rdfio.reading import max_import_bytes, max_input_bytes, open_source
+from ketrdf.vocabulary import IRI_FORBIDDEN
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 RDFS = "{http://www.w3.org/2000/01/rdf-schema#}"

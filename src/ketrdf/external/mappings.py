@@ -36,7 +36,7 @@ from sssom_pydantic import MappingSetRecord
 from sssom_pydantic.io import ParseError, read_unprocessed_iterable
 
 from ketrdf.errors import InputError
-from ketrdf.namespaces import IRI_FORBIDDEN, KET, PREFIXES, bind_prefixes
+from ketrdf.vocabulary import IRI_FORBIDDEN, KET, PREFIXES, bind_prefixes
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification")

@@ -17,11 +17,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from ketrdf.errors import InputError
-from ketrdf.mappings import read_mappings, read_prefixes
-from ketrdf.namespaces import BASE, bind_prefixes
-from ketrdf.obo import OboClass, OboHeader, read_classes
-from ketrdf.paths import Project
-from ketrdf.reading import open_source
+from ketrdf.external.mappings import read_mappings, read_prefixes
+from ketrdf.external.obo import OboClass, OboHeader, read_classes
+from ketrdf.project import Project
+from ketrdf.rdfio.reading import open_source
+from ketrdf.vocabulary import BASE, bind_prefixes
 
 HAS_ROLE = "http://purl.obolibrary.org/obo/RO_0000087"
 OBO = "http://purl.obolibrary.org/obo/"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ketrdf.mappings import read_mappings
-from ketrdf.obo import read_classes
-from ketrdf.paths import Project
+from ketrdf.external.mappings import read_mappings
+from ketrdf.external.obo import read_classes
+from ketrdf.project import Project
 
 INCHIKEY_PREFIX = "inchikey:"
 CHEBI_PREFIX = "http://purl.obolibrary.org/obo/CHEBI_"

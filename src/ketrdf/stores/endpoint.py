@@ -35,7 +35,8 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from ketrdf.errors import InputError, StoreError
-from ketrdf.queries import QueryResult, gate
+from ketrdf.query.gate import gate
+from ketrdf.query.results import QueryResult
 
 AUTH_METHODS = ("none", "basic", "digest")
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -293,7 +294,7 @@ def parse_results(document: Any) -> QueryResult:
 def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryResult:
     """Run a SELECT or ASK query on the endpoint; JSON results.
 
-    ``text`` is canonical SPARQL as :func:`ketrdf.queries.with_values` returns it; it passes
+    ``text`` is canonical SPARQL as :func:`ketrdf.query.values.with_values` returns it; it passes
     the SPARQL gate again here (a cached parse), and exactly that text is sent.
     """
     gate(text, origin_name, canonical=True)

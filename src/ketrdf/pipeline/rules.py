@@ -12,10 +12,12 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.sparql.sparql import Query
 
+from ketrdf.engines.rdflib_sparql import time_limit
 from ketrdf.errors import InputError
-from ketrdf.namespaces import bind_prefixes
-from ketrdf.queries import prepare, query_form, read_query_file, time_limit
-from ketrdf.reading import max_rule_seconds, max_triples
+from ketrdf.query.gate import prepare, query_form
+from ketrdf.query.saved import read_query_file
+from ketrdf.rdfio.reading import max_rule_seconds, max_triples
+from ketrdf.vocabulary import bind_prefixes
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ketrdf.engines.oxigraph import run as run_on_oxigraph
+from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import InputError
-from ketrdf.oxigraph_engine import run as run_on_oxigraph
-from ketrdf.queries import SavedQuery, prepare, query_form, read_saved_query, run_sparql
+from ketrdf.query.gate import prepare, query_form
+from ketrdf.query.saved import SavedQuery, read_saved_query
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ketrdf.namespaces import KET, ONTOLOGY_IRI, bind_prefixes
+from ketrdf.vocabulary import KET, ONTOLOGY_IRI, bind_prefixes
 
 SECTIONS = (
     ("Classes", OWL.Class),

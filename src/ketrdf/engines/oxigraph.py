@@ -2,10 +2,10 @@
 
 rdflib's SPARQL engine is the reference; Oxigraph answers the same saved
 queries (a test compares them all) many times faster on large graphs.
-Every text passes :func:`ketrdf.queries.gate` first (rdflib's parser: no
+Every text passes :func:`ketrdf.query.gate.gate` first (rdflib's parser: no
 SERVICE, FROM or update) and Oxigraph gets the gate's own canonical text.
 Parameters travel as a ``VALUES`` block added to that text and checked by the
-gate again (:func:`ketrdf.queries.with_values`): Oxigraph's substitutions bind
+gate again (:func:`ketrdf.query.values.with_values`): Oxigraph's substitutions bind
 only projected variables (pyoxigraph 0.5.13 refuses any other).
 """
 
@@ -17,12 +17,13 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
-from ketrdf.bounded import run_bounded
+from ketrdf.engines.bounded import run_bounded
 from ketrdf.errors import QueryError
-from ketrdf.namespaces import PREFIXES, bind_prefixes
-from ketrdf.queries import QueryResult, with_values
-from ketrdf.reading import max_query_bytes
-from ketrdf.terms import from_oxigraph, to_oxigraph
+from ketrdf.query.results import QueryResult
+from ketrdf.query.values import with_values
+from ketrdf.rdfio.reading import max_query_bytes
+from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
+from ketrdf.vocabulary import PREFIXES, bind_prefixes
 
 
 def load_store(graphs: Iterable[Graph]) -> ox.Store:
@@ -63,7 +64,7 @@ def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = Non
 
     The default graph is the union of the store's graphs, as with ``ketrdf serve``;
     ``GRAPH`` sees the named graphs of a store made by :func:`load_dataset`. With a
-    ``timeout`` the query runs in a forked child (:mod:`ketrdf.bounded`) that is killed
+    ``timeout`` the query runs in a forked child (:mod:`ketrdf.engines.bounded`) that is killed
     at the limit, and that may add at most ``KETRDF_MAX_QUERY_MB`` of memory.
     """
     bound = with_values(text, bindings or {}, origin, declare_prefixes=False)

@@ -11,7 +11,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 from rdflib.term import Node
 
-from ketrdf.namespaces import (
+from ketrdf.vocabulary import (
     BASE,
     GRAPH_CONTENT,
     GRAPH_IMPORTS,

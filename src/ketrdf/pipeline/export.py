@@ -16,9 +16,10 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ketrdf.files import atomic_write_chunks
-from ketrdf.graphs import KnowledgeGraph, merge
-from ketrdf.namespaces import (
+from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.rdfio.files import atomic_write_chunks
+from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
     GRAPH_INFERRED,
@@ -26,7 +27,6 @@ from ketrdf.namespaces import (
     GRAPH_QUERIES,
     PREFIXES,
 )
-from ketrdf.terms import Term, to_oxigraph
 
 # format name -> (rdflib serializer, holds named graphs, file suffix)
 FORMATS: dict[str, tuple[str, bool, str]] = {

@@ -24,10 +24,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ketrdf.errors import InputError, StoreError
-from ketrdf.export import GRAPH_SELECTIONS
-from ketrdf.graphs import KnowledgeGraph, merge
-from ketrdf.namespaces import IRI_FORBIDDEN
-from ketrdf.remote import Endpoint, gsp_post, select, update
+from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.pipeline.export import GRAPH_SELECTIONS
+from ketrdf.stores.endpoint import Endpoint, gsp_post, select, update
+from ketrdf.vocabulary import IRI_FORBIDDEN
 
 STAGING_PREFIX = "urn:ketrdf:staging:"
 Triple = tuple[Node, Node, Node]

@@ -1,12 +1,11 @@
-"""Stage 1, load: read the ontology and content from local files only.
+"""Parse one local RDF file (Turtle, N-Triples, JSON-LD) into an rdflib graph, within limits.
 
-Every source is read by :func:`ketrdf.reading.read_source` (regular files only,
+Every file is read by :func:`ketrdf.rdfio.reading.read_source` (regular files only,
 at most ``KETRDF_MAX_INPUT_MB``), and at most ``KETRDF_MAX_TRIPLES`` triples are
 taken from the parser, which stops there. Oxigraph parses every format; text it
-refuses is refused, with its line and column. Nothing is fetched from the web:
-``owl:imports`` resolve through ``ontology/catalog-v001.xml`` to local files or
-fail, and a JSON-LD context that names another document is refused (Oxigraph's
-JSON-LD parser has no document loader either).
+refuses is refused, with its line and column. A JSON-LD context that names another
+document is refused (Oxigraph's JSON-LD parser has no document loader either).
+Blank nodes are labelled by the file's place and their order of appearance.
 """
 
 from __future__ import annotations
@@ -15,9 +14,7 @@ import collections
 import hashlib
 import itertools
 import json
-import os
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,23 +22,21 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import IRI_FORBIDDEN, bind_prefixes
-from ketrdf.paths import ONTOLOGY_FILE, Project
-from ketrdf.reading import max_triples, read_source
-from ketrdf.terms import from_oxigraph
+from ketrdf.project import ONTOLOGY_FILE
+from ketrdf.rdfio.reading import max_triples, read_source
+from ketrdf.rdfio.terms import from_oxigraph
+from ketrdf.vocabulary import IRI_FORBIDDEN, bind_prefixes
 
 FORMATS = {
     ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
     ".nt": (ox.RdfFormat.N_TRIPLES, "N-Triples"),
     ".jsonld": (ox.RdfFormat.JSON_LD, "JSON-LD"),
 }
-CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 RDF_REST = str(RDF.rest)
 MAX_NESTING = 100  # about as deep as rdflib's Turtle writer goes
 # JSON-LD resolves relative IRIs against this reserved (RFC 2606) base; an IRI under it is refused.
@@ -218,68 +213,3 @@ def load_file(path: Path) -> Graph:
     for prefix, namespace in quads.prefixes.items():
         graph.bind(prefix, namespace)
     return graph
-
-
-def read_catalog(catalog: Path) -> dict[URIRef, Path]:
-    """Map import IRIs to local files, as an OASIS XML catalog (``catalog-v001.xml``) says."""
-    if not os.path.lexists(catalog):
-        return {}
-    try:
-        root = ElementTree.fromstring(read_source(catalog))  # noqa: S314 - a local, trusted project file
-    except ElementTree.ParseError as error:
-        line, column = error.position
-        raise InputError(f"{catalog}:{line}:{column}: malformed catalog: {error}") from None
-    mapping: dict[URIRef, Path] = {}
-    for entry in root.iter(f"{CATALOG_NS}uri"):
-        name, uri = entry.get("name"), entry.get("uri")
-        if name and uri:
-            mapping[URIRef(name)] = (catalog.parent / uri).resolve()
-    return mapping
-
-
-def _resolve_imports(graph: Graph, source: Path, catalog: dict[URIRef, Path]) -> Graph:
-    """Load every ``owl:imports`` of ``graph`` from its local file, transitively."""
-    imported = bind_prefixes(Graph())
-    pending = [(iri, source) for iri in graph.objects(None, OWL.imports)]
-    seen: set[URIRef] = set()
-    while pending:
-        iri, importer = pending.pop()
-        if not isinstance(iri, URIRef) or iri in seen:
-            continue
-        seen.add(iri)
-        local = catalog.get(iri)
-        if local is None:
-            raise InputError(
-                f"{importer}: owl:imports <{iri}> has no local file in ontology/catalog-v001.xml; "
-                "ketrdf never fetches imports from the web"
-            )
-        module = load_file(local)
-        imported += module
-        pending.extend((nested, local) for nested in module.objects(None, OWL.imports))
-    return imported
-
-
-def load_sources(project: Project, extra_content: list[Path] | None = None) -> KnowledgeGraph:
-    """Load the ontology (with its local imports) and every content file of ``project``.
-
-    ``extra_content`` adds files to the content graph; a file with the same
-    name as a content file replaces it (so a curator can validate an edit).
-    """
-    catalog = read_catalog(project.catalog_file)
-    ontology = load_file(project.ontology_file)
-    ontology += _resolve_imports(ontology, project.ontology_file, catalog)
-    extra = list(extra_content or [])
-    replaced = {path.name for path in extra}
-    content = bind_prefixes(Graph())
-    for path in [p for p in project.content_files() if p.name not in replaced] + extra:
-        graph = load_file(path)
-        content += graph
-        content += _resolve_imports(graph, path, catalog)
-    if project.mappings_file.is_file():
-        from ketrdf.mappings import content_graph, read_mappings  # sssom-pydantic: only when building
-
-        content += content_graph(read_mappings(project.mappings_file, project.prefixes_file))
-    imports = bind_prefixes(Graph())
-    for module in project.import_modules():
-        imports += load_file(module)
-    return KnowledgeGraph(ontology=ontology, content=content, imports=imports)

@@ -1,0 +1,1 @@
+"""The engines: OWL RL reasoners, SHACL validators and SPARQL engines, and bounded execution."""

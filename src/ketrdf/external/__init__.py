@@ -1,0 +1,1 @@
+"""External ontologies: the SSSOM mapping table, OBO modules, ChEBI link proposals."""

@@ -1,0 +1,153 @@
+"""The whole pipeline: sources -> reason -> validate and QC -> artefacts in ``build/``.
+
+A build is written whole into a new folder beside ``build/`` and swapped in as one
+step: ``build/`` holds the last good build, complete, or nothing. A build that fails
+validation leaves it alone and writes its report to ``build-failed/``. Queries and
+exports reuse the build through :mod:`ketrdf.pipeline.cache` while it is current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ketrdf.engines.oxigraph import load_store
+from ketrdf.errors import ValidationFailed
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.cache import Progress, cache_key, cached_graph, quiet, write_cache
+from ketrdf.pipeline.export import export
+from ketrdf.pipeline.qc import QcProblem, load_checks, run_checks
+from ketrdf.pipeline.reason import Reasoner, reason
+from ketrdf.pipeline.rules import load_rules
+from ketrdf.pipeline.sources import load_sources
+from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
+from ketrdf.project import Project
+from ketrdf.query.descriptions import catalogue_graph
+from ketrdf.query.saved import load_catalog
+from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
+
+DATASET_FILE = "ketrdf.nq"
+REPORT_FILE = "validation-report.ttl"
+FAILED_BUILD_DIR = "build-failed"
+ARTEFACTS = (
+    ("ketrdf-asserted.ttl", "turtle", "asserted"),
+    ("ketrdf-inferred.ttl", "turtle", "inferred"),
+    ("ketrdf.trig", "trig", "all"),
+    (DATASET_FILE, "nquads", "all"),
+)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A reasoned graph with the outcome of SHACL validation and QC checks."""
+
+    kg: KnowledgeGraph
+    report: ValidationReport
+    qc_problems: tuple[QcProblem, ...]
+    qc_checks: int
+
+    @property
+    def passes(self) -> bool:
+        """No SHACL violation and no QC problem."""
+        return not self.report.violations() and not self.qc_problems
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    checked: Checked
+    artefacts: tuple[Path, ...]
+
+    @property
+    def kg(self) -> KnowledgeGraph:
+        """The reasoned graph."""
+        return self.checked.kg
+
+
+def check_graph(project: Project, extra_content: list[Path] | None = None,
+                reasoner: Reasoner | None = None, progress: Progress = quiet,
+                validator: str = "fast") -> Checked:
+    """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing."""
+    progress("loading sources")
+    kg = replace(load_sources(project, extra_content),
+                 queries=catalogue_graph(load_catalog(project.queries_dir)))
+    progress("reasoning (rules + OWL-RL closure)")
+    kg = reason(kg, load_rules(project.rule_files()), reasoner)
+    progress("validating against SHACL shapes")
+    shapes = load_shapes(project.shape_files())
+    data: ox.Store | Graph
+    if validator == "fast":  # the named graphs read in place; QC on an Oxigraph store of them
+        graphs = list(kg.named_graphs().values())
+        report = validate(graphs, shapes, validator)
+        data = load_store(graphs)
+    else:  # the reference: pyshacl and rdflib's engine share one copy of the union
+        data = kg.union()
+        report = validate(data, shapes, validator)
+    progress("running QC checks")
+    checks = load_checks(project.qc_dir)
+    return Checked(kg, report, tuple(run_checks(data, checks)), len(checks))
+
+
+def failure(checked: Checked, note: str = "") -> ValidationFailed:
+    """The error a failing graph raises, with every SHACL result and QC problem in words."""
+    violations = len(checked.report.violations())
+    problems = len(checked.qc_problems)
+    return ValidationFailed(
+        f"validation failed: {violations} SHACL violation(s), {problems} QC problem(s){note}",
+        tuple(result.describe() for result in checked.report.results)
+        + tuple(problem.describe() for problem in checked.qc_problems),
+    )
+
+
+def build(project: Project, reasoner: Reasoner | None = None, validator: str = "fast",
+          progress: Progress = quiet) -> BuildResult:
+    """Run the pipeline and replace ``build/`` with the new artefacts in one step; fail on any violation.
+
+    A failing build leaves ``build/`` as it was and writes its SHACL report to
+    ``build-failed/validation-report.ttl``.
+    """
+    key = cache_key(project, reasoner.name if reasoner else "rl", validator)
+    checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
+    report = checked.report.report_graph.serialize(format="turtle", encoding="utf-8")
+    failed = project.root / FAILED_BUILD_DIR
+    if not checked.passes:
+        atomic_write_bytes(failed / REPORT_FILE, report)
+        raise failure(checked, f"; report in {FAILED_BUILD_DIR}/{REPORT_FILE}, build/ unchanged")
+    progress("writing artefacts")
+    out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
+    staging = new_folder_beside(out)
+    try:
+        names = _write_build(staging, checked.kg, report, key)
+        swap_folders(staging, out)
+    finally:  # the old build after a swap, or the unfinished new one: never both kept
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(failed, ignore_errors=True)  # a good build supersedes the last failure's report
+    return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
+
+
+def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str, object]) -> list[str]:
+    """Write every artefact, then the cache and its manifest, into ``folder``; return their names."""
+    atomic_write_bytes(folder / REPORT_FILE, report)
+    digests = {REPORT_FILE: hashlib.sha256(report).hexdigest()}
+    for name, output_format, selection in ARTEFACTS:
+        export(kg, output_format, folder / name, selection)
+        digests[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE, *write_cache(folder, kg, key, digests)]
+
+
+def obtain_graph(project: Project, progress: Progress = quiet,
+                 reasoner: Reasoner | None = None, validator: str = "fast") -> KnowledgeGraph:
+    """The reasoned, validated graph: from the build cache, or built in memory."""
+    cached = cached_graph(project, reasoner.name if reasoner else "rl", validator, progress)
+    if cached is not None:
+        return cached
+    checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
+    if not checked.passes:
+        raise failure(checked)
+    return checked.kg

@@ -1,0 +1,152 @@
+"""The build cache: ``build/cache.nq`` and the manifest that says when it may be reused.
+
+``build/manifest.json`` records the cache key (a hash of every source file, the
+reasoner, the validator, ketrdf's code and its libraries' versions) and the hash and
+per-graph triple counts of ``build/cache.nq``. While the key is unchanged and the
+cache matches, queries and exports reuse the reasoned graph instead of reasoning again;
+anything else (stale, damaged or unreadable) makes them build in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
+
+from ketrdf.knowledge_graph import GENID, KnowledgeGraph
+from ketrdf.pipeline.export import export
+from ketrdf.pipeline.sources import read_catalog
+from ketrdf.project import Project
+from ketrdf.rdfio.files import atomic_write_bytes
+from ketrdf.rdfio.reading import read_source
+from ketrdf.vocabulary import bind_prefixes
+
+Progress = Callable[[str], None]
+CACHE_FILE = "cache.nq"
+MANIFEST_FILE = "manifest.json"
+MANIFEST_VERSION = 2
+
+
+def quiet(_stage: str) -> None:
+    """A progress callback that shows nothing."""
+
+
+def fingerprint(project: Project) -> dict[str, str]:
+    """SHA-256 of every source file, and of every file the XML catalog maps an import to, by path.
+
+    Paths are relative to the project when inside it; a catalogued file that is
+    missing is recorded as such (the build fails only if something imports it).
+    """
+    files = [*project.source_files(), *read_catalog(project.catalog_file).values()]
+    sums = {}
+    for path in files:
+        name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) \
+            else path.as_posix()
+        sums[name] = hashlib.sha256(read_source(path)).hexdigest() \
+            if path.exists() or path.is_symlink() else "missing"
+    return dict(sorted(sums.items()))
+
+
+def _code_fingerprint() -> dict[str, str]:
+    """The version and a hash of ketrdf's own modules, and the installed versions of its dependencies."""
+    package = Path(__file__).parent.parent
+    code = hashlib.sha256()
+    for module in sorted(package.rglob("*.py")):
+        code.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes() + b"\0")
+    found = {"ketrdf": metadata.version("ketrdf"), "ketrdf-code": code.hexdigest()}
+    for requirement in metadata.requires("ketrdf") or []:
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        if name and "extra ==" not in requirement:
+            found[name.group()] = metadata.version(name.group())
+    return found
+
+
+def cache_key(project: Project, reasoner: str, validator: str) -> dict[str, object]:
+    """Everything that shapes the build's output: sources, engines, ketrdf and its libraries."""
+    return {"sources": fingerprint(project), "reasoner": reasoner, "validator": validator,
+            "software": _code_fingerprint()}
+
+
+def triple_counts(kg: KnowledgeGraph) -> dict[str, int]:
+    """The number of triples of each named graph, by graph name."""
+    return {str(name): len(graph) for name, graph in kg.named_graphs().items()}
+
+
+def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast",
+                 progress: Progress = quiet) -> KnowledgeGraph | None:
+    """The reasoned graph of the last build if its key matches and its cache is whole, else None."""
+    manifest_path = project.build_dir / MANIFEST_FILE
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        manifest = None
+    cache = manifest.get("cache") if isinstance(manifest, dict) else None
+    if not (isinstance(manifest, dict) and manifest.get("manifest") == MANIFEST_VERSION
+            and isinstance(cache, dict) and cache.get("file") == CACHE_FILE):
+        progress(f"unreadable {manifest_path}: building in memory")
+        return None
+    if manifest.get("key") != cache_key(project, reasoner, validator):
+        progress("sources or settings changed since the last build: building in memory")
+        return None
+    try:
+        data = (project.build_dir / CACHE_FILE).read_bytes()
+        kg = read_cache(data) if hashlib.sha256(data).hexdigest() == cache.get("sha256") else None
+    except (OSError, SyntaxError, ValueError):
+        kg = None
+    if kg is None or triple_counts(kg) != cache.get("triples"):
+        progress("damaged build cache: building in memory")
+        return None
+    return kg
+
+
+def read_cache(data: bytes) -> KnowledgeGraph:
+    """The skolemized N-Quads cache, parsed by Oxigraph, blank nodes back under their labels.
+
+    Exact: the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal.
+    """
+    from ketrdf.rdfio.terms import from_oxigraph
+
+    graphs = {name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
+    terms: dict[str, Node] = {}
+
+    def term(node: object) -> Node:
+        if isinstance(node, ox.NamedNode):
+            found = terms.get(node.value)
+            if found is None:
+                iri = node.value
+                found = terms[iri] = BNode(iri[len(GENID):]) if iri.startswith(GENID) else URIRef(iri)
+            return found
+        return from_oxigraph(node)  # type: ignore[return-value]  # a literal: never None
+
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        name = URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else None
+        graph = graphs.get(name)  # type: ignore[arg-type]
+        if graph is None:
+            raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return KnowledgeGraph(*graphs.values())
+
+
+def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
+                artefacts: dict[str, str]) -> list[str]:
+    """Write the cache, then the manifest (the key, the cache's hash and counts, ``artefacts``' hashes).
+
+    The cache keeps blank-node labels (skolemized), so exports from it match a fresh build.
+    Returns the names of the files written.
+    """
+    export(kg.skolemized(), "nquads", folder / CACHE_FILE, "all")
+    cache = {"file": CACHE_FILE, "sha256": hashlib.sha256((folder / CACHE_FILE).read_bytes()).hexdigest(),
+             "triples": triple_counts(kg)}
+    manifest = {"manifest": MANIFEST_VERSION, "key": key, "cache": cache, "artefacts": artefacts}
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    atomic_write_bytes(folder / MANIFEST_FILE, text.encode())
+    return [CACHE_FILE, MANIFEST_FILE]

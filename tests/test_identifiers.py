@@ -82,10 +82,15 @@ def test_a_wrong_doi_is_caught(project: Project, reasoned: KnowledgeGraph, tmp_p
     assert any(conflict.startswith(f"{ref}:") and message in conflict for conflict in conflicts), conflicts
 
 
-def test_absences_make_no_triple(table: MappingTable, reasoned: KnowledgeGraph) -> None:
+def test_absences_make_no_mapping(table: MappingTable, reasoned: KnowledgeGraph) -> None:
+    """A NoTermFound row is never a SKOS mapping; in the graph it is one ket:identifierNotFoundIn triple
+    naming its system, so the QC check unlinked-entity can see the recorded reason."""
     assert table.absences
     graph = reasoned.union()
-    assert not any("NoTermFound" in str(o) for o in graph.objects())
+    assert not any(isinstance(o, URIRef) and "NoTermFound" in o for o in graph.objects())
+    for absence in table.absences:
+        system = URIRef("https://bioregistry.io/registry/" + absence.system.lower())
+        assert (absence.subject, KET.identifierNotFoundIn, system) in graph, absence
 
 
 @pytest.mark.parametrize(("source", "comment", "message"), [

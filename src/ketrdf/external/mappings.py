@@ -12,7 +12,8 @@ pattern (curies stores patterns; the converter here enforces them).
 
 A row whose object is ``sssom:NoTermFound`` records that no identifier of one
 system (its ``object_source``, a ``bioregistry:`` CURIE) could be verified for
-the subject, and why (its ``comment``); it makes no triple.
+the subject, and why (its ``comment``); in the graph it is one
+``ket:identifierNotFoundIn`` triple naming that system, never a SKOS mapping.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ PREDICATES = {"skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeM
 JUSTIFICATIONS = ("semapv:ManualMappingCuration", "semapv:StructuralMatching", "semapv:LexicalMatching")
 NO_TERM_FOUND = "sssom:NoTermFound"
 REGISTRY = "bioregistry"  # the prefix of the object_source CURIE that names the system of a NoTermFound row
+BIOREGISTRY = "https://bioregistry.io/registry/"  # the IRI of a system named by that CURIE
 
 
 @dataclass(frozen=True)
@@ -362,10 +364,16 @@ def unlinked(graph: Graph, table: MappingTable, kinds: Collection[URIRef],
     return sorted((named | set(terms)) - covered)
 
 
-def content_graph(mappings: list[Mapping]) -> Graph:
-    """The mapping triples about ketrdf's resources (the ontology's terms carry their own)."""
+def content_graph(mappings: list[Mapping], absences: Collection[Absence] = ()) -> Graph:
+    """The mapping triples about ketrdf's resources (the ontology's terms carry their own).
+
+    Each recorded absence becomes one ``ket:identifierNotFoundIn`` triple naming the system's
+    bioregistry IRI.
+    """
     graph = bind_prefixes(Graph())
     for mapping in mappings:
         if not str(mapping.subject).startswith(str(KET)):
             graph.add((mapping.subject, PREDICATES[mapping.predicate_id], mapping.object))
+    for absence in absences:
+        graph.add((absence.subject, KET.identifierNotFoundIn, URIRef(BIOREGISTRY + absence.system.lower())))
     return graph

@@ -8,10 +8,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ketrdf.graphs import KnowledgeGraph
-from ketrdf.namespaces import KET, KR
-from ketrdf.paths import Project
-from ketrdf.qc import load_checks, run_checks
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.qc import load_checks, run_checks
+from ketrdf.project import Project
+from ketrdf.vocabulary import KET, KR
 
 CHECK = "unlinked-entity-violation"
 INCHIKEY = "https://identifiers.org/inchikey:"

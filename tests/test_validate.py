@@ -8,6 +8,8 @@ structure) as their context; each fixture brings its own claims and evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,13 @@ from tests.conftest import DATA
 SHAPES_NS = "https://w3id.org/ketrdf/shapes#"
 INVALID = sorted((DATA / "shapes" / "invalid").glob("*.ttl"))
 VALID = sorted((DATA / "shapes" / "valid").glob("*.ttl"))
+Checker = Callable[[Path | None], tuple[KnowledgeGraph, ValidationReport]]
+
+
+def by_fixture(fixtures: list[Path], prefix: str = "") -> list[object]:
+    """One xdist group per fixture (--dist loadgroup): its tests share one `checked` result."""
+    return [pytest.param(f, id=f"{prefix}{f.stem}", marks=pytest.mark.xdist_group(f"shapes-{f.stem}"))
+            for f in fixtures]
 NOT_CONSTRAINTS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
                    SH.property, SH.message, SH.name, SH.description, SH.severity, SH.path,
                    SH.order, SH.group, SH.deactivated, RDF.type, RDFS.label, RDFS.comment}
@@ -76,8 +85,14 @@ def check(project: Project, context: tuple[Graph, Graph], shapes: Graph,
 
 
 @pytest.fixture(scope="module")
-def context_kg(project: Project, context: tuple[Graph, Graph], shapes: Graph) -> KnowledgeGraph:
-    kg, report = check(project, context, shapes, None)
+def checked(project: Project, context: tuple[Graph, Graph], shapes: Graph) -> Checker:
+    """`check`, run once per fixture: three tests below look at each result."""
+    return cache(lambda fixture: check(project, context, shapes, fixture))
+
+
+@pytest.fixture(scope="module")
+def context_kg(checked: Checker) -> KnowledgeGraph:
+    kg, report = checked(None)
     assert report.conforms, [r.describe() for r in report.results]
     return kg
 
@@ -103,27 +118,25 @@ def test_every_node_shape_has_a_valid_fixture(shapes: Graph) -> None:
     assert node_shapes <= covered, f"node shapes with no valid fixture: {sorted(node_shapes - covered)}"
 
 
-@pytest.mark.parametrize("fixture", INVALID, ids=[f.stem for f in INVALID])
-def test_invalid_fixture_triggers_exactly_its_shapes(
-    project: Project, context: tuple[Graph, Graph], shapes: Graph, fixture: Path
-) -> None:
-    _kg, report = check(project, context, shapes, fixture)
+@pytest.mark.parametrize("fixture", by_fixture(INVALID))
+def test_invalid_fixture_triggers_exactly_its_shapes(checked: Checker, fixture: Path) -> None:
+    _kg, report = checked(fixture)
     assert not report.conforms
     assert source_shapes(report) == header_shapes(fixture, "expect"), [r.describe() for r in report.results]
 
 
-@pytest.mark.parametrize("fixture", VALID, ids=[f.stem for f in VALID])
+@pytest.mark.parametrize("fixture", by_fixture(VALID))
 def test_valid_fixture_conforms_and_adds_a_focus_node_per_shape(
-    project: Project, context: tuple[Graph, Graph], shapes: Graph, context_kg: KnowledgeGraph,
-    fixture: Path,
+    checked: Checker, shapes: Graph, context_kg: KnowledgeGraph, fixture: Path,
 ) -> None:
-    kg, report = check(project, context, shapes, fixture)
+    kg, report = checked(fixture)
     assert report.conforms, [r.describe() for r in report.results]
+    union, context_union = kg.union(), context_kg.union()
     for name in header_shapes(fixture, "shapes"):
         targets = list(shapes.objects(URIRef(SHAPES_NS + name), SH.targetClass))
         assert targets, f"{name} has no target class"
-        new = {node for cls in targets for node in kg.union().subjects(RDF.type, cls)}
-        old = {node for cls in targets for node in context_kg.union().subjects(RDF.type, cls)}
+        new = {node for cls in targets for node in union.subjects(RDF.type, cls)}
+        old = {node for cls in targets for node in context_union.subjects(RDF.type, cls)}
         assert new - old, f"{fixture.name} adds no focus node for {name}"
 
 
@@ -147,14 +160,13 @@ def _results(report: ValidationReport) -> set[tuple[str, str, str, str, str]]:
     return {(r.focus_node, r.path, r.source_shape, r.value, r.message) for r in report.results}
 
 
-@pytest.mark.parametrize("fixture", [None, *INVALID, *VALID],
-                         ids=["review-context", *(f"invalid-{f.stem}" for f in INVALID),
-                              *(f"valid-{f.stem}" for f in VALID)])
+@pytest.mark.parametrize("fixture", [pytest.param(None, id="review-context"),
+                                     *by_fixture(INVALID, "invalid-"), *by_fixture(VALID, "valid-")])
 def test_fast_validator_reports_what_pyshacl_reports(
-    project: Project, context: tuple[Graph, Graph], shapes: Graph, fixture: Path | None
+    checked: Checker, shapes: Graph, fixture: Path | None
 ) -> None:
     """The default validator (``fast``: pyshacl-turbo) against pyshacl (the reference): the same results."""
-    kg, fast = check(project, context, shapes, fixture)
+    kg, fast = checked(fixture)
     reference = validate(kg.union(), shapes, "pyshacl")
     assert fast.conforms == reference.conforms
     assert _results(fast) == _results(reference)

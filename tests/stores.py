@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ketrdf.stores.endpoint import Credentials, Endpoint, origin
+
 ROOT = Path(__file__).resolve().parents[1]
 STORE_SCRIPT = ROOT / "scripts" / "store"
 
@@ -49,6 +51,13 @@ class Store:
         """The ``ketrdf push`` options that reach this store."""
         args = ["--endpoint", self.query, "--update-endpoint", self.update, "--auth", self.auth]
         return [*args, "--gsp-endpoint", self.gsp] if gsp else args
+
+
+def endpoint(store: Store, default_graphs: tuple[str, ...] = ()) -> Endpoint:
+    """The client's view of a store: its endpoints and its credentials."""
+    credentials = {origin(store.url): Credentials(store.user, store.password)} if store.user else {}
+    return Endpoint(query=store.query, update=store.update, auth=store.auth, credentials=credentials,
+                    default_graphs=default_graphs, timeout=30)
 
 
 def read_store(folder: Path) -> Store:

@@ -19,7 +19,7 @@ from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters, run_saved_query
 from ketrdf.query.saved import load_catalog
 from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
-from tests.test_stores import canonical_rows
+from tests.answers import canonical_rows
 
 
 def test_every_saved_query_answers_the_same(project: Project, reasoned: KnowledgeGraph) -> None:

@@ -26,8 +26,7 @@ from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import Parameter, SavedQuery, load_catalog
 from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 from tests.conftest import REPO
-from tests.stores import Store
-from tests.test_stores import endpoint
+from tests.stores import Store, endpoint
 
 GRAPHS_AND_COUNTS = """
 SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"""

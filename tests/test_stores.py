@@ -35,12 +35,12 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.export import GRAPH_SELECTIONS, serialize
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters, run_saved_query
-from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import load_catalog
 from ketrdf.query.values import with_values
-from ketrdf.stores.endpoint import Endpoint, select
+from ketrdf.stores.endpoint import select
 from ketrdf.stores.push import STAGING_PREFIX, plan
-from tests.stores import FaultProxy, Listener, Store, served, start_store, stop_store
+from tests.answers import canonical_rows
+from tests.stores import FaultProxy, Listener, Store, endpoint, served, start_store, stop_store
 
 
 @pytest.fixture(autouse=True)
@@ -62,14 +62,6 @@ def cli(project: Project, store: Store | None, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(project.root), "--quiet", *args], env=env)
 
 
-def endpoint(store: Store, default_graphs: tuple[str, ...] = ()) -> Endpoint:
-    from ketrdf.stores.endpoint import Credentials, origin
-
-    credentials = {origin(store.url): Credentials(store.user, store.password)} if store.user else {}
-    return Endpoint(query=store.query, update=store.update, auth=store.auth, credentials=credentials,
-                    default_graphs=default_graphs, timeout=30)
-
-
 def count(store: Store, graph: str) -> int:
     rows = select(endpoint(store), f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
     return int(rows[0][0]) if rows and isinstance(rows[0][0], Literal) else 0
@@ -79,26 +71,6 @@ def staging_graphs(store: Store) -> list[str]:
     text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f'FILTER STRSTARTS(STR(?g), "{STAGING_PREFIX}") }}')
     return [str(row[0]) for row in select(endpoint(store), text).rows]
-
-
-def _canonical(term: Node | None) -> object:
-    """Compare answers, not spellings: numbers by value, blank nodes alike, lists (GROUP_CONCAT,
-    whose order SPARQL leaves open) as sorted items, text without its language tag (stores
-    differ on whether an aggregate keeps a tag all its inputs share; the text still tells
-    English from Japanese)."""
-    if term is None:
-        return None
-    if isinstance(term, BNode):
-        return "_:b"
-    if isinstance(term, Literal):
-        if term.datatype in (XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long):
-            return ("number", float(term))
-        return ("text", ", ".join(sorted(str(term).split(", "))))
-    return ("iri", str(term))
-
-
-def canonical_rows(result: QueryResult) -> list[tuple[object, ...]]:
-    return [tuple(_canonical(term) for term in row) for row in result.rows]
 
 
 def has_final_order_by(text: str) -> bool:

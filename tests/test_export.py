@@ -111,4 +111,3 @@ def test_unknown_format_and_selection_are_refused(reasoned: KnowledgeGraph) -> N
         serialize(reasoned, "rdfxml")
     with pytest.raises(ValueError, match="unknown graph selection"):
         serialize(reasoned, "turtle", "some")
-    assert set(FORMATS) == {"turtle", "ntriples", "jsonld", "trig", "nquads"}

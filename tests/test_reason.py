@@ -93,7 +93,7 @@ class NoEntailments:
         return Graph()
 
 
-def test_reasoner_is_pluggable_and_owlrl_is_the_default(project: Project) -> None:
+def test_reasoner_is_pluggable_and_the_default_rl_entails_what_owlrl_entails(project: Project) -> None:
     kg = load_sources(project)
     rules = load_rules(project.rule_files())
     default = reason(kg, rules)

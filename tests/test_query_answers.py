@@ -1,4 +1,4 @@
-"""The comparative-question catalogue: each query answers what the review says.
+"""Saved queries answer the comparative questions as the review does.
 
 Expected values come from the review digest; each test names its claim ids.
 """
@@ -267,7 +267,7 @@ def test_nasal_spray_contains_an_nmda_receptor_antagonist(
     assert "esketamine-nasal-spray" in {short(r["product"]) for r in found}
 
 
-def test_catalogue_is_published_as_sparql_executables(catalog: dict[str, SavedQuery]) -> None:
+def test_saved_queries_are_published_as_sparql_executables(catalog: dict[str, SavedQuery]) -> None:
     graph = catalogue_graph(catalog)
     executables = set(graph.subjects(None, SH.SPARQLExecutable))
     assert {str(node).rsplit("/", 1)[-1] for node in executables} == set(catalog)

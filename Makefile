@@ -1,4 +1,4 @@
-# ketrdf: two commands do all the set-up. `make run` and `make test`.
+# ketrdf: two commands do all the set-up. `make run` and `make test` (`make check` while editing).
 # Everything runs in a local virtual environment built from requirements.lock.
 
 PYTHON ?= python3
@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help run build answers docs test pytest lint typecheck lock clean
+.PHONY: help run build answers docs check unit test pytest lint typecheck lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,11 @@ answers: $(STAMP) ## print the answer of every saved query (with its example par
 
 docs: $(STAMP) ## regenerate docs/ontology.md from the ontology
 	$(BIN)/ketrdf docs -o docs/ontology.md
+
+check: lint typecheck unit ## the loop while editing: ruff, mypy and the unit tests (no integration mark)
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not integration"
 
 test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
 

@@ -23,6 +23,20 @@ DATA = Path(__file__).resolve().parent / "data"
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+# A test that uses one of these works on the whole review, on a scratch project it builds, or on a
+# store server: it is an integration test, left out of `make check` (README, Development).
+INTEGRATION_FIXTURES = {"built", "reasoned", "unreasoned", "project_copy", "oxigraph", "virtuoso",
+                        "private_oxigraph"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that use an integration fixture, before ``-m`` selects."""
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(REPO)

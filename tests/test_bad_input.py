@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from ketrdf.cli import main
 from ketrdf.project import Project
 
+pytestmark = pytest.mark.integration  # each case runs a command on the review
+
 HEAD = (
     "@prefix ket: <https://w3id.org/ketrdf/ontology#> .\n@prefix kr: <https://w3id.org/ketrdf/resource/> .\n"
     "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"

@@ -32,6 +32,8 @@ from ketrdf.project import Project
 from ketrdf.vocabulary import GRAPH_CONTENT, KR
 from tests.conftest import DATA, REPO
 
+pytestmark = pytest.mark.integration  # builds of the review, some in subprocesses
+
 BUILD_FILES = {"cache.nq", "ketrdf-asserted.ttl", "ketrdf-inferred.ttl", "ketrdf.nq", "ketrdf.trig",
                "manifest.json", "validation-report.ttl"}
 #: A label with characters that Python's splitlines() breaks on (issue 14.11).

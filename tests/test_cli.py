@@ -14,6 +14,8 @@ from ketrdf.cli import main
 from ketrdf.project import Project
 from tests.conftest import DATA
 
+pytestmark = pytest.mark.integration  # the commands on the whole review, one in a subprocess
+
 
 def run(project: Project, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(project.root), "--quiet", *args])

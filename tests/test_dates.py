@@ -16,6 +16,8 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.results import QueryResult
 
+pytestmark = pytest.mark.integration  # the review's dates on both engines
+
 EVERY_DATE = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX ket: <https://w3id.org/ketrdf/ontology#>

@@ -53,6 +53,7 @@ def test_triple_formats_round_trip(reasoned: KnowledgeGraph, name: str) -> None:
     assert isomorphic(back, reasoned.union())
 
 
+@pytest.mark.integration  # two builds of the review in subprocesses
 def test_two_builds_give_byte_identical_exports(project: Project, tmp_path: Path) -> None:
     """Every format, from two processes with different hash seeds."""
     script = (

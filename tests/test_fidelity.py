@@ -5,6 +5,7 @@ graph for it. Expected answers come from the review, not from the graph.
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Graph
 
 from ketrdf.engines.rdflib_sparql import run_sparql
@@ -294,6 +295,7 @@ def test_population_studied_is_not_the_indication(reasoned: KnowledgeGraph) -> N
     assert not list(union.triples((None, KET["inCondition"], None)))
 
 
+@pytest.mark.integration  # a build of the review
 def test_a_claim_resting_on_a_title_trips_the_qc_check(project: Project) -> None:
     """Stated vs derived: NMDA-6 as first encoded (a mechanism named only in the title
     of reference 30) fails the build, and the message names the reference."""

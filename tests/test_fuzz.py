@@ -14,6 +14,8 @@ from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.saved import SavedQuery, load_catalog
 from ketrdf.rdfio.parse import load_file
 
+pytestmark = pytest.mark.integration  # hundreds of generated inputs, on the review
+
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

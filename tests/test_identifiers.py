@@ -57,6 +57,7 @@ def test_no_doi_contradicts_its_reference(project: Project, table: MappingTable,
     assert doi_conflicts(reasoned.union(), table.mappings, _registrants(project)) == []
 
 
+@pytest.mark.integration  # loads bioregistry
 def test_every_journal_has_a_registrant(project: Project, reasoned: KnowledgeGraph) -> None:
     from rdflib.namespace import DCTERMS
 

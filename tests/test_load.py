@@ -131,6 +131,7 @@ def test_a_long_list_is_not_nesting(tmp_path: Path) -> None:
     assert len(list(graph.objects(None, RDF.first))) == 150
 
 
+@pytest.mark.integration  # parses the review with both parsers
 def test_oxigraph_and_rdflib_parsers_give_the_same_graph(project: Project) -> None:
     """The loader parses with Oxigraph and falls back to rdflib; both read the sources alike."""
     from rdflib import Graph, Literal

@@ -124,6 +124,7 @@ def test_a_relative_jsonld_context_is_not_called_remote(tmp_path: Path) -> None:
 # 14.10: blank nodes stay within their file
 
 
+@pytest.mark.integration  # loads the review
 def test_blank_nodes_of_two_files_with_one_name_are_not_merged(project: Project, tmp_path: Path) -> None:
     """An untyped evidence node in dB/x.ttl once took the type and reference of dA/x.ttl's."""
     evidence = write(tmp_path / "dA" / "x.ttl", HEAD + '_:e a ket:ReviewSynthesis ; rdfs:label "e"@en ; '
@@ -165,6 +166,7 @@ def test_text_oxigraph_refuses_is_refused_with_its_line(
 # 14.18: no base is taken from where the checkout lies
 
 
+@pytest.mark.integration  # loads the review twice
 def test_same_sources_in_two_folders_load_identically(tmp_path: Path) -> None:
     def copy(folder: Path) -> Project:
         for name in ("ontology", "shapes", "queries"):
@@ -191,6 +193,7 @@ LABELS = ("import sys, pathlib, rdflib, ketrdf.rdfio.parse as load\n"
           "print(sorted({str(t) for triple in graph for t in triple if isinstance(t, rdflib.BNode)}))")
 
 
+@pytest.mark.integration  # large generated inputs
 @pytest.mark.parametrize(("name", "text", "count"), [
     ("list", PREFIX + "ex:a ex:p ( " + "0 " * 2000 + ") .\n", 2000),
     ("clique", PREFIX + "".join(f"_:n{a} ex:p _:n{b} .\n" for a in range(10) for b in range(10) if a != b),
@@ -207,6 +210,7 @@ def test_blank_nodes_alike_are_labelled_quickly_and_reproducibly(
     assert len(ast.literal_eval(runs[0])) == count
 
 
+@pytest.mark.integration  # a subprocess
 def test_ctrl_c_interrupts_a_load(tmp_path: Path) -> None:
     path = write(tmp_path / "list.ttl", PREFIX + "ex:a ex:p ( " + "0 " * 3000 + ") .\n")
     script = f"import time; from pathlib import Path; from ketrdf.rdfio.parse import load_file; " \
@@ -224,6 +228,7 @@ def test_ctrl_c_interrupts_a_load(tmp_path: Path) -> None:
 # 14.14, 14.16: regular files only
 
 
+@pytest.mark.integration  # a subprocess
 def test_a_fifo_among_the_content_is_refused_not_waited_for(project_copy: Project) -> None:
     os.mkfifo(project_copy.content_dir / "pipe.ttl")
     for args in (["validate", str(project_copy.content_dir / "compounds.ttl")], ["build"],

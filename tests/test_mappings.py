@@ -50,6 +50,7 @@ def test_table_and_graph_agree(project: Project, table: list[Mapping], reasoned:
     assert ontology_rows <= set(reasoned.ontology), "a term mapping in the table is missing from ketrdf.ttl"
 
 
+@pytest.mark.integration  # loads bioregistry
 def test_every_curie_matches_bioregistry_pattern(project: Project, table: list[Mapping]) -> None:
     import bioregistry
 
@@ -137,6 +138,7 @@ def _data_lines(path: Path) -> list[int]:
     return body[1:]
 
 
+@pytest.mark.integration  # sssom-py and LinkML
 def test_sssom_validate_passes(project: Project) -> None:
     """Issue 13.4: sssom-py's validator (JSON schema, prefix map completeness, CURIE format) accepts the
     table; it exited 1 with 16 missing prefixes."""

@@ -31,6 +31,8 @@ from ketrdf.query.saved import load_catalog
 from ketrdf.rdfio.parse import load_file
 from tests.stores import EMPTY_RESULTS, Listener, Seen, served
 
+pytestmark = pytest.mark.integration  # the whole pipeline on the review
+
 
 class NetworkBlocked(Exception):
     """Raised by the patched socket layer: the test fails if anything reaches it."""

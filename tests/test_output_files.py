@@ -20,6 +20,8 @@ from ketrdf.pipeline.export import serialize
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes
 
+pytestmark = pytest.mark.integration  # exports of the review, some into subprocesses
+
 KETRDF = [sys.executable, "-m", "ketrdf"]
 
 

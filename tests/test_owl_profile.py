@@ -24,6 +24,8 @@ from ketrdf.knowledge_graph import KnowledgeGraph, merge
 from ketrdf.vocabulary import KET
 from tests.conftest import DATA
 
+pytestmark = pytest.mark.integration  # HermiT and the OWL API, in Java
+
 CHECKER = Path(__file__).resolve().parent / "owl" / "OwlCheck.java"
 FIXTURES = DATA / "owl"
 RESERVED = (str(RDF), str(RDFS), str(OWL), str(XSD))

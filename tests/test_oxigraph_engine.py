@@ -33,6 +33,7 @@ def test_every_saved_query_answers_the_same(project: Project, reasoned: Knowledg
             saved.name
 
 
+@pytest.mark.integration  # a command on the review
 def test_t2_antidepressant_ranking_on_oxigraph(project: Project) -> None:
     """T2-antidepressant: (R)-ketamine ranks first, (S)-ketamine last, on the Oxigraph engine too."""
     result = CliRunner().invoke(main, ["--project", str(project.root), "-q", "query", "run",

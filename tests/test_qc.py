@@ -43,12 +43,14 @@ def test_the_review_passes_every_check(built: Checked) -> None:
     assert built.qc_problems == ()
 
 
+@pytest.mark.integration  # a build of the review per fixture
 @pytest.mark.parametrize("fixture", BY_FIXTURE)
 def test_fixture_trips_exactly_its_checks(checked_with: Callable[[Path], Checked], fixture: Path) -> None:
     checked = checked_with(fixture)
     assert {problem.check for problem in checked.qc_problems} == expected_checks(fixture)
 
 
+@pytest.mark.integration  # a build of the review
 @pytest.mark.xdist_group("qc-ordering-cycle--contradicting-claims")
 def test_a_cycle_names_the_claims_involved(checked_with: Callable[[Path], Checked]) -> None:
     # ENAN-9 and T2-antidepressant put (R) above (S); the fixture says the opposite.
@@ -58,6 +60,7 @@ def test_a_cycle_names_the_claims_involved(checked_with: Callable[[Path], Checke
     assert "moreAntidepressantThan" in r_line and "ENAN-9" in r_line and "T2-antidepressant" in r_line
 
 
+@pytest.mark.integration  # a build of the review per fixture
 @pytest.mark.parametrize("fixture", BY_FIXTURE)
 def test_qc_on_oxigraph_finds_what_rdflib_finds(
     project: Project, checked_with: Callable[[Path], Checked], fixture: Path

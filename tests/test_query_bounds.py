@@ -20,6 +20,8 @@ import pytest
 from ketrdf.engines.bounded import LimitExceeded, run_bounded
 from ketrdf.errors import QueryError
 
+pytestmark = pytest.mark.integration  # queries on the review in a subprocess
+
 
 def _doubling_query(steps: int) -> str:
     binds = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(steps))

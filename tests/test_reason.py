@@ -14,6 +14,8 @@ from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
 from ketrdf.vocabulary import KET, KR
 
+pytestmark = pytest.mark.integration  # reasoning over the review, once with owlrl
+
 R, RS, S = KR["r-ketamine"], KR["rs-ketamine"], KR["s-ketamine"]
 
 

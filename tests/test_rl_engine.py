@@ -15,6 +15,8 @@ from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
 from ketrdf.vocabulary import BASE, KET, KR
 
+pytestmark = pytest.mark.integration  # the fast engine against owlrl on the review and a 10k-triple graph
+
 
 def both(project: Project, kg: KnowledgeGraph) -> tuple[set[object], set[object]]:
     rules = load_rules(project.rule_files())

@@ -317,6 +317,7 @@ def write_rules(folder: Path, rules: dict[str, str]) -> list[Path]:
     return paths
 
 
+@pytest.mark.integration  # runs rules to the round limit
 def test_rules_that_never_converge_hit_the_round_limit(tmp_path: Path) -> None:
     # A blank node in a CONSTRUCT template is a new node each time the rule runs.
     rules = load_rules(write_rules(tmp_path, {

@@ -28,6 +28,9 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     "pyshacl": {"property/uniqueLang-002": _ONE_IS_NOT_TRUE},
 }
 
+#: Cases that take seconds, not milliseconds: left to `make test`.
+SLOW = {("pyshacl", "complex/shacl-shacl")}
+
 
 @contextmanager
 def exact_literals() -> Iterator[None]:
@@ -69,6 +72,8 @@ def _params() -> Iterator[object]:
         for case in CASES:
             reason = EXPECTED_FAILURES[validator].get(case.id)
             marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+            if (validator, case.id) in SLOW:
+                marks.append(pytest.mark.integration)
             yield pytest.param(validator, case, marks=marks, id=f"{validator}-{case.id}")
 
 

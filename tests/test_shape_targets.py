@@ -64,7 +64,7 @@ class Listener:
 @pytest.fixture
 def listener() -> Iterator[Listener]:
     server = Listener()
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.server.shutdown()

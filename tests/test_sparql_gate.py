@@ -54,7 +54,7 @@ class Listener:
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def close(self) -> None:
@@ -200,6 +200,7 @@ def test_the_canonical_text_is_what_both_parsers_read() -> None:
     assert query.algebra.name == "SelectQuery"
 
 
+@pytest.mark.integration  # a query on the review in a worker process
 def test_an_oxigraph_error_in_the_worker_prints_nothing_stray(tmp_path: Path) -> None:
     """14.17: Oxigraph's results are dropped in the thread that made them."""
     script = tmp_path / "worker.py"

@@ -28,6 +28,8 @@ from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRA
 from tests.conftest import REPO
 from tests.stores import Store, endpoint
 
+pytestmark = pytest.mark.integration  # the sparql and query commands on the review
+
 GRAPHS_AND_COUNTS = """
 SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"""
 

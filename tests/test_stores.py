@@ -42,6 +42,8 @@ from ketrdf.stores.push import STAGING_PREFIX, plan
 from tests.answers import canonical_rows
 from tests.stores import FaultProxy, Listener, Store, endpoint, served, start_store, stop_store
 
+pytestmark = pytest.mark.integration  # Oxigraph and Virtuoso servers
+
 
 @pytest.fixture(autouse=True)
 def one_store_test_at_a_time() -> Iterator[None]:
@@ -266,7 +268,7 @@ def web_page() -> Iterator[str]:
         do_POST = do_GET
 
     server = HTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
 

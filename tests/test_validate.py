@@ -118,6 +118,7 @@ def test_every_node_shape_has_a_valid_fixture(shapes: Graph) -> None:
     assert node_shapes <= covered, f"node shapes with no valid fixture: {sorted(node_shapes - covered)}"
 
 
+@pytest.mark.integration  # reasons over the review's non-claim content per fixture
 @pytest.mark.parametrize("fixture", by_fixture(INVALID))
 def test_invalid_fixture_triggers_exactly_its_shapes(checked: Checker, fixture: Path) -> None:
     _kg, report = checked(fixture)
@@ -125,6 +126,7 @@ def test_invalid_fixture_triggers_exactly_its_shapes(checked: Checker, fixture: 
     assert source_shapes(report) == header_shapes(fixture, "expect"), [r.describe() for r in report.results]
 
 
+@pytest.mark.integration  # reasons over the review's non-claim content per fixture
 @pytest.mark.parametrize("fixture", by_fixture(VALID))
 def test_valid_fixture_conforms_and_adds_a_focus_node_per_shape(
     checked: Checker, shapes: Graph, context_kg: KnowledgeGraph, fixture: Path,
@@ -140,6 +142,7 @@ def test_valid_fixture_conforms_and_adds_a_focus_node_per_shape(
         assert new - old, f"{fixture.name} adds no focus node for {name}"
 
 
+@pytest.mark.integration  # reasons over the review's non-claim content
 def test_a_result_reads_as_words(project: Project, context: tuple[Graph, Graph], shapes: Graph) -> None:
     fixture = DATA / "shapes" / "invalid" / "Claim-claimId--not-in-digest.ttl"
     _kg, report = check(project, context, shapes, fixture)
@@ -160,6 +163,7 @@ def _results(report: ValidationReport) -> set[tuple[str, str, str, str, str]]:
     return {(r.focus_node, r.path, r.source_shape, r.value, r.message) for r in report.results}
 
 
+@pytest.mark.integration  # pyshacl, the slow reference
 @pytest.mark.parametrize("fixture", [pytest.param(None, id="review-context"),
                                      *by_fixture(INVALID, "invalid-"), *by_fixture(VALID, "valid-")])
 def test_fast_validator_reports_what_pyshacl_reports(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pyparsing import ParseResults
 from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -22,17 +23,15 @@ QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CO
                "DescribeQuery": "DESCRIBE"}
 
 
-def _refuse_remote_access(node: object, origin: str) -> None:
-    """Refuse SERVICE and FROM / FROM NAMED anywhere in the algebra: an engine would fetch them."""
+def _remote_clause(node: object) -> str | None:
+    """The first SERVICE or FROM / FROM NAMED in a parse tree or an algebra: an engine would fetch it."""
     if isinstance(node, CompValue):
         if node.name in REFUSED_CLAUSES:
-            raise RefusedQueryError(f"{origin}: {REFUSED_CLAUSES[node.name]} are refused; "
-                             "ketrdf queries only the local graph")
-        for value in node.values():
-            _refuse_remote_access(value, origin)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            _refuse_remote_access(item, origin)
+            return REFUSED_CLAUSES[node.name]
+        return next(filter(None, map(_remote_clause, node.values())), None)
+    if isinstance(node, list | tuple | ParseResults):
+        return next(filter(None, map(_remote_clause, node)), None)
+    return None
 
 
 def canonical_text(text: str) -> str:
@@ -50,9 +49,19 @@ def canonical_text(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _parse(text: str) -> Query:
-    """Parse canonical text (no second escape expansion); pyparsing errors pass through."""
-    return translateQuery(parser.Query.parse_string(text, parse_all=True), None, PREFIXES)
+def _parse(text: str) -> tuple[str | None, Query]:
+    """Parse canonical text (no second escape expansion) into its remote clause and query.
+
+    The remote clause is the first SERVICE or FROM the parse tree holds, or None; pyparsing
+    errors pass through.
+
+    The parse tree is searched before the algebra is made from it (which changes it in place):
+    rdflib's algebra drops a group holding only a FILTER, SERVICE and all, while a store given
+    the text would run it.
+    """
+    tree = parser.Query.parse_string(text, parse_all=True)
+    remote = _remote_clause(tree)
+    return remote, translateQuery(tree, None, PREFIXES)
 
 
 def _is_update(text: str) -> bool:
@@ -76,14 +85,16 @@ def gate(text: str, origin: str, *, canonical: bool = False) -> tuple[Query, str
     if not canonical:
         text = canonical_text(text)
     try:
-        query = _parse(text)
+        remote, query = _parse(text)
     except Exception as error:  # rdflib raises pyparsing and other errors
         if _is_update(text):
             raise RefusedQueryError(f"{origin}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused; "
                              "ketrdf only reads") from None
         message = " ".join(str(error).split())
         raise QueryError(f"{origin}: SPARQL syntax error: {message}") from None
-    _refuse_remote_access(query.algebra, origin)
+    remote = remote or _remote_clause(query.algebra)
+    if remote:
+        raise RefusedQueryError(f"{origin}: {remote} are refused; ketrdf queries only the local graph")
     return query, text
 
 

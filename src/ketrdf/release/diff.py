@@ -14,6 +14,8 @@ compared node by node on their asserted graphs:
 - **mappings** (SKOS mapping triples and recorded absences, ``ket:identifierNotFoundIn``) are
   compared per subject and identifier system: a DOI that replaces another is one change;
 - a node removed and one added with the same description is an **identifier** renamed;
+- the ontology header's version IRI and version info are not compared (each release changes
+  them; the heading names both sides);
 - **saved queries** are the nodes of the query catalogue; blank nodes that hang from no IRI
   (anonymous axioms) are added or removed as **axioms**.
 """
@@ -31,7 +33,7 @@ import curies
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import graph_diff, to_canonical_graph, to_isomorphic
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
@@ -53,6 +55,8 @@ BUILD_DATASET, BUILD_MANIFEST = "ketrdf.nq", "manifest.json"
 RELEASE_DATASET, RELEASE_MANIFEST = "exports/ketrdf.nq", "release.json"
 MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
                       SKOS.relatedMatch, KET.identifierNotFoundIn)
+#: Not compared on an ontology header: every release changes them, and the diff names both versions.
+VERSIONING = (OWL.versionIRI, OWL.versionInfo)
 KINDS = ("claim", "reference", "term", "resource", "mapping", "identifier", "query", "axiom")
 HEADINGS = {"claim": "Claims", "reference": "References", "term": "Ontology terms",
             "resource": "Other resources (evidence, compounds, events, ...)",
@@ -207,8 +211,9 @@ class _Side:
     def description(self, node: Node, graph: Graph, skip: set[Node]) -> dict[URIRef, frozenset[str]]:
         """The node's values by property (blank nodes by structure), leaving out mappings and ``skip``."""
         values: dict[URIRef, set[str]] = defaultdict(set)
+        header = (node, RDF.type, OWL.Ontology) in graph
         for predicate, value in graph.predicate_objects(node):
-            if predicate in MAPPING_PREDICATES or value in skip:
+            if predicate in MAPPING_PREDICATES or value in skip or (header and predicate in VERSIONING):
                 continue
             values[predicate].add(self.show(value, graph))  # type: ignore[index]
         return {predicate: frozenset(found) for predicate, found in values.items()}

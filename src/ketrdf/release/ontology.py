@@ -14,12 +14,13 @@ rdflib's sorted serializer), so the same graph always gives the same bytes.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 from semver import Version
 
 from ketrdf.knowledge_graph import KnowledgeGraph, merge
-from ketrdf.rdfio.terms import to_oxigraph
+from ketrdf.rdfio.terms import Term, to_oxigraph
 from ketrdf.vocabulary import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
 
 #: Inferred axioms of the full form: the class and property hierarchy between named terms.
@@ -65,11 +66,16 @@ def forms(kg: KnowledgeGraph) -> dict[str, Graph]:
             OWLRL: merge((base, imports, kg.inferred))}
 
 
+def _xml_term(term: Node) -> Term:
+    """An Oxigraph term for RDF/XML: a blank node's label prefixed so that it is an XML name (NCName)."""
+    return ox.BlankNode("b" + str(term)) if isinstance(term, BNode) else to_oxigraph(term)
+
+
 def rdf_xml(graph: Graph) -> bytes:
     """``graph`` as RDF/XML written by Oxigraph, its triples sorted on their N-Triples text."""
     keyed = {}
     for triple in graph:
-        subject, predicate, value = (to_oxigraph(term) for term in triple)
+        subject, predicate, value = (_xml_term(term) for term in triple)
         keyed[(str(subject), str(predicate), str(value))] = ox.Triple(
             subject, predicate, value)  # type: ignore[arg-type]
     ordered = [keyed[key] for key in sorted(keyed)]

@@ -37,8 +37,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
-from ketrdf.external.mappings import read_prefixes
-from ketrdf.knowledge_graph import merge
+from ketrdf.knowledge_graph import union_view
 from ketrdf.project import Project
 from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import (
@@ -140,7 +139,10 @@ def project_systems(project: Project) -> SystemOf:
     """The identifier system of an IRI under the project's extended prefix map (``prefixes.json``)."""
     if not project.prefixes_file.is_file():
         return lambda _iri: None
-    converter = curies.Converter(read_prefixes(project.prefixes_file))
+    try:
+        converter = curies.load_extended_prefix_map(project.prefixes_file)
+    except (OSError, ValueError) as error:
+        raise InputError(f"{project.prefixes_file}: not an extended prefix map ({error})") from None
 
     def system_of(iri: URIRef) -> str | None:
         curie = converter.compress(str(iri))
@@ -154,7 +156,7 @@ def _empty() -> Graph:
 
 
 def _asserted(graphs: Graphs) -> Graph:
-    return merge(graphs.get(name, _empty()) for name in (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_IMPORTS))
+    return union_view([graphs.get(name, _empty()) for name in (GRAPH_CONTENT, GRAPH_ONTOLOGY, GRAPH_IMPORTS)])
 
 
 class _Side:
@@ -164,7 +166,7 @@ class _Side:
         self.asserted = _asserted(graphs)
         self.queries = graphs.get(GRAPH_QUERIES, _empty())
         self.ontology = graphs.get(GRAPH_ONTOLOGY, _empty())
-        self.typed = merge((self.asserted, graphs.get(GRAPH_INFERRED, _empty())))
+        self.typed = union_view([self.asserted, graphs.get(GRAPH_INFERRED, _empty())])
         self.nodes = {s for s, p, _o in self.asserted
                       if isinstance(s, URIRef) and p not in MAPPING_PREDICATES}
         self.query_nodes = {s for s in self.queries.subjects() if isinstance(s, URIRef)}

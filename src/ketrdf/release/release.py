@@ -113,6 +113,8 @@ def _write(folder: Path, project: Project, kg: KnowledgeGraph, version: Version,
     sizes = {name: len(data) for name, data in files.items()}
     for output_format, (_serializer, _quads, suffix) in FORMATS.items():
         name = f"exports/ketrdf{suffix}"
+        if name in sizes:  # a second format with the same suffix is named by its format
+            name = f"exports/ketrdf-{output_format}{suffix}"
         sizes[name] = export(kg, output_format, folder / name, "all")
     changelog = _changelog(kg, version, previous, previous_folder, project)
     atomic_write_bytes(folder / CHANGELOG_FILE, changelog)

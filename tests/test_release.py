@@ -10,13 +10,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
+from rdflib.exceptions import ParserError
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID
 
 from ketrdf.cli import main
 from ketrdf.knowledge_graph import KnowledgeGraph, merge
 from ketrdf.rdfio.parse import load_file
+from ketrdf.release.ontology import check_reads_back, rdf_xml
 from ketrdf.vocabulary import KET, KR, ONTOLOGY_IRI
 from tests.conftest import REPO
 from tests.test_owl_profile import CHECKER, _java_classpath
@@ -277,3 +279,16 @@ def test_an_output_that_is_a_file(source: Path, tmp_path: Path) -> None:
     result = run(source, "0.3.0", "-o", str(out), "--force")
     assert result.exit_code == 2, result.output
     assert out.read_text() == "a file\n"
+
+
+def test_blank_node_labels_in_rdf_xml_are_xml_names() -> None:
+    """The loader's labels may start with a digit; rdf:nodeID needs an XML name (NCName)."""
+    node = BNode("8c2f805fb0")
+    graph = Graph()
+    graph.add((node, RDF.type, OWL.Restriction))
+    graph.add((KR["x"], RDFS.subClassOf, node))
+    check_reads_back(rdf_xml(graph), graph, "x.owl")
+    as_labelled = ox.serialize([ox.Triple(ox.BlankNode("8c2f805fb0"), ox.NamedNode(str(RDF.type)),
+                                          ox.NamedNode(str(OWL.Restriction)))], format=ox.RdfFormat.RDF_XML)
+    with pytest.raises(ParserError, match="not a valid NCName"):
+        check_reads_back(as_labelled or b"", graph, "x.owl")

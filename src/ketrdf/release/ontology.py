@@ -87,6 +87,20 @@ def turtle(graph: Graph) -> bytes:
     return bind_prefixes(graph).serialize(format="turtle", encoding="utf-8")
 
 
+def check_reads_back(data: bytes, graph: Graph, file_name: str) -> None:
+    """Read ``data`` back with rdflib and Oxigraph, as ROBOT would load it; both must find every triple.
+
+    A failure is a bug in the writer (exit 4), never the user's mistake.
+    """
+    rdf_format = "xml" if file_name.endswith(".owl") else "turtle"
+    by_rdflib = len(Graph().parse(data=data, format=rdf_format))
+    by_oxigraph = sum(1 for _ in ox.parse(data, format=ox.RdfFormat.RDF_XML if rdf_format == "xml"
+                                          else ox.RdfFormat.TURTLE))
+    if not by_rdflib == by_oxigraph == len(graph):
+        raise RuntimeError(f"{file_name}: read back {by_rdflib} triples with rdflib and {by_oxigraph} "
+                           f"with Oxigraph, not the {len(graph)} written")
+
+
 def serialize(graph: Graph, file_name: str) -> bytes:
     """``graph`` in the syntax ``file_name`` ends in (``.owl``: RDF/XML, ``.ttl``: Turtle)."""
     return rdf_xml(graph) if file_name.endswith(".owl") else turtle(graph)

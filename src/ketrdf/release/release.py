@@ -103,7 +103,9 @@ def _write(folder: Path, project: Project, kg: KnowledgeGraph, version: Version,
     for stem, graph in ontology.forms(kg).items():
         for suffix in ontology.SYNTAXES:
             name = stem + suffix
-            files[name] = ontology.serialize(ontology.with_version(graph, version, name), name)
+            released = ontology.with_version(graph, version, name)
+            files[name] = ontology.serialize(released, name)
+            ontology.check_reads_back(files[name], released, name)
     for shape in project.shape_files():
         files[f"shapes/{shape.name}"] = shape.read_bytes()
     if project.mappings_file.is_file():

@@ -224,13 +224,14 @@ class _Side:
         """A value in words: a CURIE, a literal in Turtle, a blank node as its structure."""
         if isinstance(value, BNode):
             return self.render(value, graph, depth=0) + " " + self.structure(value, graph)[:10]
-        return _n3(value, graph)
+        return _n3(value)
 
     def render(self, node: BNode, graph: Graph, depth: int) -> str:
+        """A blank node in words, Turtle-like: ``[ p v ; ... ]``, four levels deep at most."""
         if depth > 3:
             return "[...]"
-        parts = sorted(f"{_n3(p, graph)} " + (self.render(v, graph, depth + 1) if isinstance(v, BNode)
-                                               else _n3(v, graph))
+        parts = sorted(f"{_n3(p)} " + (self.render(v, graph, depth + 1) if isinstance(v, BNode)
+                                               else _n3(v))
                        for p, v in graph.predicate_objects(node))
         return "[ " + " ; ".join(parts) + " ]"
 
@@ -238,20 +239,20 @@ class _Side:
 _NAMES = bind_prefixes(Graph()).namespace_manager
 
 
-def _n3(term: Node, _graph: Graph | None = None) -> str:
+def _n3(term: Node) -> str:
     """A term as Turtle: IRIs as CURIEs where ketrdf has a prefix for them."""
     return term.n3(_NAMES)
 
 
-def _changed_values(old: dict[URIRef, frozenset[str]], new: dict[URIRef, frozenset[str]],
-                    graph: Graph) -> tuple[str, ...]:
+def _changed_values(old: dict[URIRef, frozenset[str]], new: dict[URIRef, frozenset[str]]) -> tuple[str, ...]:
+    """What differs between two descriptions, property by property: ``p: removed → added``."""
     details = []
     for predicate in sorted(set(old) | set(new)):
         before, after = old.get(predicate, frozenset()), new.get(predicate, frozenset())
         if before != after:
             removed = ", ".join(sorted(before - after)) or "nothing"
             added = ", ".join(sorted(after - before)) or "nothing"
-            details.append(f"{_n3(predicate, graph)}: {removed} → {added}")
+            details.append(f"{_n3(predicate)}: {removed} → {added}")
     return tuple(details)
 
 
@@ -275,7 +276,6 @@ def compare(old_graphs: Graphs, new_graphs: Graphs, old_name: str, new_name: str
             system_of: SystemOf = lambda _iri: None) -> Diff:
     """Every change from ``old_graphs`` to ``new_graphs`` (named graphs by name); see the module."""
     old, new = _Side(old_graphs), _Side(new_graphs)
-    shown = new.asserted
     changes: list[Change] = []
     added, removed = new.nodes - old.nodes, old.nodes - new.nodes
     skip_old: set[Node] = set(removed)
@@ -291,25 +291,25 @@ def compare(old_graphs: Graphs, new_graphs: Graphs, old_name: str, new_name: str
         if key in by_description and by_description[key] not in renamed.values():
             renamed[node] = by_description.pop(key)
     for node, before in sorted(renamed.items()):
-        changes.append(Change("identifier", "renamed", _n3(node, shown), new.label(node),
-                              (f"was {_n3(before, shown)}",)))
+        changes.append(Change("identifier", "renamed", _n3(node), new.label(node),
+                              (f"was {_n3(before)}",)))
     new_mappings, old_mappings = _mappings(new, system_of), _mappings(old, system_of)
     for node in sorted(added - set(renamed)):
-        changes.append(Change(new.kind(node), "added", _n3(node, shown), new.label(node),
+        changes.append(Change(new.kind(node), "added", _n3(node), new.label(node),
                               _own_mappings(node, new_mappings)))
     for node in sorted(removed - set(renamed.values())):
-        links = sorted({f"{_n3(s, shown)} {_n3(p, shown)}" for s, p in old.asserted.subject_predicates(node)
+        links = sorted({f"{_n3(s)} {_n3(p)}" for s, p in old.asserted.subject_predicates(node)
                         if s not in removed})
-        changes.append(Change(old.kind(node), "removed", _n3(node, shown), old.label(node),
+        changes.append(Change(old.kind(node), "removed", _n3(node), old.label(node),
                               tuple(f"was linked from {link}" for link in links)
                               + _own_mappings(node, old_mappings)))
     for node in sorted(old.nodes & new.nodes):
         details = _changed_values(old.description(node, old.asserted, skip_old),
-                                  new.description(node, new.asserted, skip_new), shown)
+                                  new.description(node, new.asserted, skip_new))
         if details:
-            changes.append(Change(new.kind(node), "changed", _n3(node, shown), new.label(node), details))
+            changes.append(Change(new.kind(node), "changed", _n3(node), new.label(node), details))
     changes += _mapping_changes(old_mappings, new_mappings, old, new, added | removed)
-    changes += _query_changes(old, new, shown)
+    changes += _query_changes(old, new)
     changes += _axiom_changes(old, new)
     triples = {GRAPH_NAMES.get(name, str(name)): _count(old_graphs.get(name, _empty()),
                                                         new_graphs.get(name, _empty()))
@@ -327,7 +327,6 @@ def _own_mappings(node: URIRef, mappings: Mappings) -> tuple[str, ...]:
 
 def _mapping_changes(before: Mappings, after: Mappings, old: _Side, new: _Side,
                      reported: set[URIRef]) -> list[Change]:
-    shown = new.asserted
     changes = []
     for key in sorted(set(before) | set(after), key=str):
         subject, system = key
@@ -339,22 +338,22 @@ def _mapping_changes(before: Mappings, after: Mappings, old: _Side, new: _Side,
         label = f"{side.label(subject)} [{system}]"  # type: ignore[arg-type]
         detail = (_describe_mapping(now or was) if change != "changed"
                   else f"{_describe_mapping(was)} → {_describe_mapping(now)}")
-        changes.append(Change("mapping", change, _n3(subject, shown), label, (detail,)))
+        changes.append(Change("mapping", change, _n3(subject), label, (detail,)))
     return changes
 
 
-def _query_changes(old: _Side, new: _Side, shown: Graph) -> list[Change]:
+def _query_changes(old: _Side, new: _Side) -> list[Change]:
     changes = []
     for node in sorted(old.query_nodes | new.query_nodes):
         if node not in old.query_nodes:
-            changes.append(Change("query", "added", _n3(node, shown), new.label(node, new.queries)))
+            changes.append(Change("query", "added", _n3(node), new.label(node, new.queries)))
         elif node not in new.query_nodes:
-            changes.append(Change("query", "removed", _n3(node, shown), old.label(node, old.queries)))
+            changes.append(Change("query", "removed", _n3(node), old.label(node, old.queries)))
         else:
             details = _changed_values(old.description(node, old.queries, set()),
-                                      new.description(node, new.queries, set()), shown)
+                                      new.description(node, new.queries, set()))
             if details:
-                changes.append(Change("query", "changed", _n3(node, shown), new.label(node, new.queries),
+                changes.append(Change("query", "changed", _n3(node), new.label(node, new.queries),
                                       details))
     return changes
 

@@ -81,10 +81,11 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
     if project.mappings_file.is_file():
         from ketrdf.external.mappings import (  # sssom-pydantic: only when building
             content_graph,
-            read_mappings,
+            read_table,
         )
 
-        content += content_graph(read_mappings(project.mappings_file, project.prefixes_file))
+        table = read_table(project.mappings_file, project.prefixes_file)
+        content += content_graph(table.mappings, table.absences)
     imports = bind_prefixes(Graph())
     for module in project.import_modules():
         imports += load_file(module)

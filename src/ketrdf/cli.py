@@ -433,11 +433,12 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
 @output_option
 @click.pass_context
 def docs(ctx: click.Context, output: Path | None) -> None:
-    """Write the ontology documentation (Markdown) from ontology/ketrdf.ttl."""
-    from ketrdf.pipeline.docs import render
-    from ketrdf.rdfio.parse import load_file
+    """Write the reference (Markdown) of every class, property and named individual of the graph."""
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.vocabulary_docs import vocabulary_markdown
 
-    _write_output(render(load_file(_project(ctx).ontology_file)), output)
+    reader = GraphReader.for_project(_graph(ctx), _project(ctx).prefixes_file)
+    _write_output(vocabulary_markdown(reader), output)
 
 
 @main.command()

@@ -433,11 +433,36 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
 @output_option
 @click.pass_context
 def docs(ctx: click.Context, output: Path | None) -> None:
-    """Write the ontology documentation (Markdown) from ontology/ketrdf.ttl."""
-    from ketrdf.pipeline.docs import render
-    from ketrdf.rdfio.parse import load_file
+    """Write the reference (Markdown) of every class, property and named individual of the graph."""
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.vocabulary_docs import vocabulary_markdown
 
-    _write_output(render(load_file(_project(ctx).ontology_file)), output)
+    reader = GraphReader.for_project(_graph(ctx), _project(ctx).prefixes_file)
+    _write_output(vocabulary_markdown(reader), output)
+
+
+@main.command()
+@click.argument("identifier")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
+              help="The language of labels, where the graph has them.")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="How to print the view.")
+@output_option
+@click.pass_context
+def show(ctx: click.Context, identifier: str, lang: str, output_format: str, output: Path | None) -> None:
+    """One view of a claim id (ENAN-14), IRI, CURIE or label (en or ja) in the reasoned graph.
+
+    A claim: what it says, where, its status, whose view, evidence, references, the
+    claims it is based on and what reasoning derived. Anything else: what the graph
+    says of it, its external identifiers and the claims that involve it.
+    """
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.show import resolve
+    from ketrdf.present.show_render import render_view
+
+    project = _project(ctx)
+    reader = GraphReader.for_project(_graph(ctx), project.prefixes_file)
+    _write_output(render_view(resolve(reader, identifier, lang), output_format), output)
 
 
 @main.command()

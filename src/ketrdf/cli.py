@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ketrdf.pipeline.formats import FORMAT_CHOICES
+
 if TYPE_CHECKING:
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.pipeline.reason import Reasoner
@@ -466,20 +468,38 @@ def show(ctx: click.Context, identifier: str, lang: str, output_format: str, out
 
 
 @main.command()
-@click.option("--format", "output_format", required=True,
-              type=click.Choice(["turtle", "ttl", "ntriples", "nt", "trig", "nquads", "nq",
-                                 "jsonld", "json-ld"]),
-              help="The RDF format to write.")
+@click.option("--format", "output_format", required=True, type=click.Choice(FORMAT_CHOICES),
+              help="The RDF format to write; nanopub: a nanopublication per claim (TriG); "
+                   "kgx: KGX nodes and edges TSV files in the folder -o DIR.")
 @click.option("--graph", "selection", type=click.Choice(["asserted", "inferred", "all"]),
               default="all", show_default=True, help="Which triples to export.")
-@output_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of standard output (kgx: into this folder).")
 @click.pass_context
 def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
     """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
     from ketrdf.pipeline.export import export as write_export
     from ketrdf.pipeline.export import serialize_chunks
 
+    if output_format == "kgx":
+        from ketrdf.pipeline import kgx
+
+        if output is None:
+            from ketrdf.errors import InputError
+
+            raise InputError("--format kgx writes two files (nodes and edges): give a folder with -o DIR")
+        for path, size in kgx.write(_graph(ctx), output):
+            click.echo(f"wrote {path} ({size} bytes)", err=True)
+        return
     kg = _graph(ctx)
+    if output_format == "nanopub":
+        from ketrdf.pipeline import nanopub
+
+        if output is None:
+            sys.stdout.buffer.write(nanopub.serialize(kg))
+            return
+        click.echo(f"wrote {output} ({nanopub.write(kg, output)} bytes)", err=True)
+        return
     if output is None:
         sys.stdout.buffer.writelines(serialize_chunks(kg, output_format, selection))
         return

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ketrdf.pipeline.formats import FORMAT_CHOICES
+
 if TYPE_CHECKING:
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.pipeline.reason import Reasoner
@@ -433,28 +435,71 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
 @output_option
 @click.pass_context
 def docs(ctx: click.Context, output: Path | None) -> None:
-    """Write the ontology documentation (Markdown) from ontology/ketrdf.ttl."""
-    from ketrdf.pipeline.docs import render
-    from ketrdf.rdfio.parse import load_file
+    """Write the reference (Markdown) of every class, property and named individual of the graph."""
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.vocabulary_docs import vocabulary_markdown
 
-    _write_output(render(load_file(_project(ctx).ontology_file)), output)
+    reader = GraphReader.for_project(_graph(ctx), _project(ctx).prefixes_file)
+    _write_output(vocabulary_markdown(reader), output)
 
 
 @main.command()
-@click.option("--format", "output_format", required=True,
-              type=click.Choice(["turtle", "ttl", "ntriples", "nt", "trig", "nquads", "nq",
-                                 "jsonld", "json-ld"]),
-              help="The RDF format to write.")
+@click.argument("identifier")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
+              help="The language of labels, where the graph has them.")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="How to print the view.")
+@output_option
+@click.pass_context
+def show(ctx: click.Context, identifier: str, lang: str, output_format: str, output: Path | None) -> None:
+    """One view of a claim id (ENAN-14), IRI, CURIE or label (en or ja) in the reasoned graph.
+
+    A claim: what it says, where, its status, whose view, evidence, references, the
+    claims it is based on and what reasoning derived. Anything else: what the graph
+    says of it, its external identifiers and the claims that involve it.
+    """
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.show import resolve
+    from ketrdf.present.show_render import render_view
+
+    project = _project(ctx)
+    reader = GraphReader.for_project(_graph(ctx), project.prefixes_file)
+    _write_output(render_view(resolve(reader, identifier, lang), output_format), output)
+
+
+@main.command()
+@click.option("--format", "output_format", required=True, type=click.Choice(FORMAT_CHOICES),
+              help="The RDF format to write; nanopub: a nanopublication per claim (TriG); "
+                   "kgx: KGX nodes and edges TSV files in the folder -o DIR.")
 @click.option("--graph", "selection", type=click.Choice(["asserted", "inferred", "all"]),
               default="all", show_default=True, help="Which triples to export.")
-@output_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of standard output (kgx: into this folder).")
 @click.pass_context
 def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
     """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
     from ketrdf.pipeline.export import export as write_export
     from ketrdf.pipeline.export import serialize_chunks
 
+    if output_format == "kgx":
+        from ketrdf.pipeline import kgx
+
+        if output is None:
+            from ketrdf.errors import InputError
+
+            raise InputError("--format kgx writes two files (nodes and edges): give a folder with -o DIR")
+        for path, size in kgx.write(_graph(ctx), output):
+            click.echo(f"wrote {path} ({size} bytes)", err=True)
+        return
     kg = _graph(ctx)
+    if output_format == "nanopub":
+        from ketrdf.pipeline import nanopub
+
+        if output is None:
+            sys.stdout.buffer.write(nanopub.serialize(kg))
+            return
+        click.echo(f"wrote {output} ({nanopub.write(kg, output)} bytes)", err=True)
+        return
     if output is None:
         sys.stdout.buffer.writelines(serialize_chunks(kg, output_format, selection))
         return

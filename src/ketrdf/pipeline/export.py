@@ -17,6 +17,8 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.pipeline.formats import FORMAT_ALIASES as FORMAT_ALIASES  # re-exported
+from ketrdf.pipeline.formats import FORMATS as FORMATS  # re-exported
 from ketrdf.rdfio.files import atomic_write_chunks
 from ketrdf.rdfio.terms import Term, to_oxigraph
 from ketrdf.vocabulary import (
@@ -28,14 +30,6 @@ from ketrdf.vocabulary import (
     PREFIXES,
 )
 
-# format name -> (rdflib serializer, holds named graphs, file suffix)
-FORMATS: dict[str, tuple[str, bool, str]] = {
-    "turtle": ("turtle", False, ".ttl"),
-    "ntriples": ("nt", False, ".nt"),
-    "jsonld": ("json-ld", False, ".jsonld"),
-    "trig": ("trig", True, ".trig"),
-    "nquads": ("nquads", True, ".nq"),
-}
 GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
     "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_IMPORTS),
     "inferred": (GRAPH_INFERRED,),
@@ -43,7 +37,6 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
 }
 LINES_PER_CHUNK = 20000
 Statement = ox.Quad | ox.Triple
-FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
 
 def normalise_format(name: str) -> str:

@@ -64,7 +64,7 @@ def second(source: Path, first: Path) -> Path:
     """Release 0.1.0 again, to its default place, releases/0.1.0 in the project."""
     result = run(source, "0.1.0")
     assert result.exit_code == 0, result.output
-    assert f"released 0.1.0 in {source / 'releases' / '0.1.0'} (17 files; first release)" in result.output
+    assert f"released 0.1.0 in {source / 'releases' / '0.1.0'} (20 files; first release)" in result.output
     return source / "releases" / "0.1.0"
 
 
@@ -77,7 +77,8 @@ def test_the_manifest_lists_every_file_with_its_checksum(first: Path) -> None:
     files = set(tree(first))
     assert set(manifest["files"]) == files - {"release.json", "SHA256SUMS"}
     assert {*FORMS, "ketrdf.sssom.tsv", "void.ttl", "CHANGELOG.md", "shapes/content.shapes.ttl",
-            *(f"exports/ketrdf{suffix}" for suffix in (".ttl", ".nt", ".jsonld", ".trig", ".nq"))} <= files
+            *(f"exports/ketrdf{suffix}" for suffix in (".ttl", ".nt", ".jsonld", ".trig", ".nq")),
+            "exports/nanopubs.trig", "exports/kgx/ketrdf_nodes.tsv", "exports/kgx/ketrdf_edges.tsv"} <= files
     for name, entry in manifest["files"].items():
         assert entry["bytes"] == (first / name).stat().st_size
     done = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=first,
@@ -102,6 +103,12 @@ def test_the_exports_carry_the_released_version(first: Path) -> None:
              and quad.predicate.value in (str(OWL.versionIRI), str(OWL.versionInfo))}
     assert found == {(str(OWL.versionIRI), f"<{RELEASES}0.1.0/ketrdf.owl>"),
                      (str(OWL.versionInfo), '"0.1.0"')}
+    # each nanopublication's publication info names the release too (pav:version, dcterms:isPartOf)
+    nanopubs = list(ox.parse(path=str(first / "exports" / "nanopubs.trig"), format=ox.RdfFormat.TRIG))
+    assert {str(quad.object) for quad in nanopubs if quad.predicate.value == "http://purl.org/pav/version"} \
+        == {'"0.1.0"'}
+    assert {str(quad.object) for quad in nanopubs if quad.predicate == ox.NamedNode(str(DCTERMS.isPartOf))
+            and str(quad.object).startswith(f"<{RELEASES}")} == {f"<{RELEASES}0.1.0/ketrdf.owl>"}
 
 
 def test_the_source_ontology_names_its_release_file() -> None:

@@ -2,7 +2,8 @@
 
 The folder (``releases/VERSION/`` by default) holds the ontology in ODK's base, full and
 OWL-RL forms (RDF/XML and Turtle, see :mod:`ketrdf.release.ontology`), the SHACL shapes,
-the SSSOM table, the graph in every export format (``exports/``), ``CHANGELOG.md`` (the
+the SSSOM table, the graph in every export format (``exports/``: the RDF formats, a
+nanopublication per claim, KGX nodes and edges), ``CHANGELOG.md`` (the
 diff against the previous release), ``void.ttl`` (VoID and DCAT), ``release.json`` (the
 version, triple counts and every file's size and SHA-256) and ``SHA256SUMS`` (the same
 checksums, for ``sha256sum -c``). Everything is written into a hidden folder beside the
@@ -21,6 +22,7 @@ from semver import Version
 
 from ketrdf.errors import InputError, ReleaseRefused
 from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline import kgx, nanopub
 from ketrdf.pipeline.build import check_graph, failure
 from ketrdf.pipeline.cache import Progress, quiet, triple_counts
 from ketrdf.pipeline.export import FORMATS, export
@@ -34,6 +36,8 @@ CHANGELOG_FILE = "CHANGELOG.md"
 VOID_FILE = "void.ttl"
 CHECKSUMS_FILE = "SHA256SUMS"
 SSSOM_FILE = "ketrdf.sssom.tsv"
+NANOPUB_FILE = "exports/nanopubs.trig"
+KGX_DIR = "exports/kgx"
 RELEASE_FORMAT = 1
 
 
@@ -110,14 +114,17 @@ def _write(folder: Path, project: Project, kg: KnowledgeGraph, version: Version,
         files[f"shapes/{shape.name}"] = shape.read_bytes()
     if project.mappings_file.is_file():
         files[SSSOM_FILE] = project.mappings_file.read_bytes()
-    for name, path in files.items():
-        atomic_write_bytes(folder / name, path)
+    for name, data in files.items():
+        atomic_write_bytes(folder / name, data)
     sizes = {name: len(data) for name, data in files.items()}
     for output_format, (_serializer, _quads, suffix) in FORMATS.items():
         name = f"exports/ketrdf{suffix}"
         if name in sizes:  # a second format with the same suffix is named by its format
             name = f"exports/ketrdf-{output_format}{suffix}"
         sizes[name] = export(kg, output_format, folder / name, "all")
+    sizes[NANOPUB_FILE] = nanopub.write(kg, folder / NANOPUB_FILE)
+    for path, size in kgx.write(kg, folder / KGX_DIR):
+        sizes[path.relative_to(folder).as_posix()] = size
     changelog = _changelog(kg, version, previous, previous_folder, project)
     atomic_write_bytes(folder / CHANGELOG_FILE, changelog)
     sizes[CHANGELOG_FILE] = len(changelog)

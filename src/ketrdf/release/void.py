@@ -10,6 +10,7 @@ or the place it is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -28,6 +29,8 @@ MEDIA_TYPES = {
     ".nq": "application/n-quads", ".trig": "application/trig", ".jsonld": "application/ld+json",
     ".tsv": "text/tab-separated-values", ".md": "text/markdown", ".json": "application/json",
 }
+#: The dumps of the whole dataset: the graph in each RDF export format.
+DUMP = re.compile(r"exports/ketrdf\.(ttl|nt|nq|trig|jsonld)")
 #: Metadata of the dataset, copied from the ontology header.
 COPIED = (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.source)
 
@@ -76,7 +79,7 @@ def describe(kg: KnowledgeGraph, version: Version, files: Mapping[str, int],
         graph.add((distribution, DCAT.downloadURL, download))
         graph.add((distribution, DCAT.mediaType, _media_type(file_name)))
         graph.add((distribution, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-        if file_name.startswith("exports/"):
+        if DUMP.fullmatch(file_name):
             graph.add((dataset, VOID.dataDump, download))
     for review in kg.ontology.objects(ONTOLOGY_IRI, DCTERMS.source):
         _copy_description(kg.content, review, graph)

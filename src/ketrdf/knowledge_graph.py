@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
-from rdflib.term import Node
 
 from ketrdf.vocabulary import (
     BASE,
@@ -20,8 +19,6 @@ from ketrdf.vocabulary import (
     GRAPH_QUERIES,
     bind_prefixes,
 )
-
-GENID = BASE + ".well-known/genid/"
 
 
 def merge(graphs: Iterable[Graph]) -> Graph:
@@ -120,16 +117,11 @@ class KnowledgeGraph:
         }
 
     def skolemized(self) -> KnowledgeGraph:
-        """A copy whose blank nodes are IRIs that keep their labels (``build.read_cache`` undoes it)."""
-        return self._mapped(lambda term: URIRef(GENID + str(term)) if isinstance(term, BNode) else term)
+        """A copy whose blank nodes are rdflib's skolem IRIs, which keep their labels.
 
-    def _mapped(self, change: Callable[[Node], Node]) -> KnowledgeGraph:
-        def mapped(graph: Graph) -> Graph:
-            if not any(change(term) is not term for triple in graph for term in triple):
-                return graph
-            result = bind_prefixes(Graph())
-            for triple in graph:
-                result.add(tuple(change(term) for term in triple))  # type: ignore[arg-type]
-            return result
-
-        return KnowledgeGraph(*(mapped(graph) for graph in self.named_graphs().values()))
+        rdflib puts them under ``/.well-known/genid/rdflib/`` at the root of ``BASE``'s
+        authority; :func:`ketrdf.pipeline.cache.read_cache` turns them back with rdflib's
+        ``de_skolemize``.
+        """
+        return KnowledgeGraph(*(graph.skolemize(bind_prefixes(Graph()), authority=BASE)
+                                for graph in self.named_graphs().values()))

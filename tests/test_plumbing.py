@@ -1,13 +1,18 @@
-"""The plumbing that libraries do: rdflib's skolemization for the build cache (issue 15)."""
+"""The plumbing that libraries do (issue 15): rdflib's skolemization for the build cache, rdflib's
+SPARQL results serializers and parser."""
 
 from __future__ import annotations
 
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.cache import read_cache
 from ketrdf.pipeline.export import FORMATS, serialize
+from ketrdf.query.results import QueryResult, render
+from ketrdf.stores.endpoint import parse_results
 from ketrdf.vocabulary import BASE
 
 EX = "http://example.org/ketrdf-test/"
@@ -47,3 +52,32 @@ def test_the_cache_is_rdflibs_skolemization() -> None:
     assert not any(isinstance(term, BNode) for triple in skolemized.content for term in triple)
     back = read_cache(serialize(skolemized, "nquads"))
     assert set(back.content) == set(content)
+
+
+# --- SPARQL results by rdflib's serializers and parser ---------------------------------------------
+
+RESULT = QueryResult(
+    variables=("iri", "text", "number", "node", "missing"),
+    rows=((ex("a"), Literal('x, "y"', lang="en"), Literal("3", datatype=XSD.integer), BNode("b0"), None),
+          (ex("b"), Literal("z"), Literal("1.5", datatype=XSD.decimal), BNode("b1"), None)),
+)
+
+
+@pytest.mark.parametrize("result", [RESULT, QueryResult((), (), boolean=False)])
+def test_json_results_read_back_as_the_same_result(result: QueryResult) -> None:
+    assert parse_results(render(result, "json").encode()) == result
+
+
+def test_a_stores_typed_literals_and_booleans_are_read() -> None:
+    """The older ``typed-literal`` form, which stores such as Virtuoso still send."""
+    body = (b'{"head": {"vars": ["n", "m"]}, "results": {"bindings": [{"n": {"type": "typed-literal", '
+            b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "7"}}]}}')
+    assert parse_results(body) == QueryResult(("n", "m"), ((Literal("7", datatype=XSD.integer), None),))
+    assert parse_results(b'{"head": {}, "boolean": true}').boolean is True
+
+
+@pytest.mark.parametrize("output_format", ["csv", "tsv"])
+def test_an_ask_answer_is_refused_in_csv_and_tsv(output_format: str) -> None:
+    """SPARQL 1.1 CSV and TSV are for SELECT results; an ASK used to print an empty line."""
+    with pytest.raises(QueryError, match="ASK"):
+        render(QueryResult((), (), boolean=True), output_format)

@@ -81,3 +81,11 @@ def test_an_ask_answer_is_refused_in_csv_and_tsv(output_format: str) -> None:
     """SPARQL 1.1 CSV and TSV are for SELECT results; an ASK used to print an empty line."""
     with pytest.raises(QueryError, match="ASK"):
         render(QueryResult((), (), boolean=True), output_format)
+
+
+def test_tsv_keeps_a_literal_with_a_tab_or_a_line_break_in_its_row() -> None:
+    """Each term in its one-line N-Triples form; rdflib's n3() wrote these raw in a long string."""
+    result = QueryResult(("text", "next"), ((Literal("a\tb\nc\r\u2028d", lang="en"), ex("a")),))
+    lines = render(result, "tsv").split("\n")
+    assert len(lines) == 3 and lines[2] == ""  # the header, one row, the final line end
+    assert lines[1].split("\t") == ['"a\\tb\\nc\\r\u2028d"@en', "<http://example.org/ketrdf-test/a>"]

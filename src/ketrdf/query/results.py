@@ -13,6 +13,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
+from ketrdf.rdfio.terms import ntriples_text
 from ketrdf.vocabulary import bind_prefixes
 
 
@@ -73,11 +74,15 @@ def to_csv(result: QueryResult) -> str:
 
 
 def to_tsv(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results TSV: terms in their N-Triples form (rdflib has no TSV serializer)."""
+    """SPARQL 1.1 Query Results TSV: terms in canonical N-Triples form (rdflib has no TSV serializer).
+
+    Oxigraph's term text, not rdflib's ``n3()``, which writes a literal holding a tab or
+    a line break as a long string with the raw character, breaking the row.
+    """
     _rows_only(result, "tsv")
     lines = ["\t".join(f"?{var}" for var in result.variables)]
     for row in result.rows:
-        lines.append("\t".join("" if term is None else term.n3() for term in row))
+        lines.append("\t".join("" if term is None else ntriples_text(term) for term in row))
     return "\n".join(lines) + "\n"
 
 

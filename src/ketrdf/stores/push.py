@@ -26,6 +26,7 @@ from rdflib.term import Node
 from ketrdf.errors import InputError, StoreError
 from ketrdf.knowledge_graph import KnowledgeGraph, merge
 from ketrdf.pipeline.export import GRAPH_SELECTIONS
+from ketrdf.rdfio.terms import ntriples_text
 from ketrdf.stores.endpoint import Endpoint, gsp_post, select, update
 from ketrdf.vocabulary import IRI_FORBIDDEN
 
@@ -71,7 +72,7 @@ def _units(graph: Graph) -> list[list[Triple]]:
 
     for triple in graph:
         _check_triple(triple)
-    triples: list[Triple] = sorted(graph, key=lambda t: tuple(n.n3() for n in t))
+    triples: list[Triple] = sorted(graph, key=lambda t: tuple(map(ntriples_text, t)))
     for triple in triples:
         blanks = [node for node in (triple[0], triple[2]) if isinstance(node, BNode)]
         for other in blanks[1:]:

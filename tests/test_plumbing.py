@@ -1,19 +1,21 @@
 """The plumbing that libraries do (issue 15): rdflib's skolemization for the build cache, rdflib's
-SPARQL results serializers and parser."""
+SPARQL results serializers and parser, Oxigraph's term text, curies for CURIEs."""
 
 from __future__ import annotations
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.cache import read_cache
 from ketrdf.pipeline.export import FORMATS, serialize
+from ketrdf.query.parameters import expand_iri
 from ketrdf.query.results import QueryResult, render
 from ketrdf.stores.endpoint import parse_results
-from ketrdf.vocabulary import BASE
+from ketrdf.vocabulary import BASE, KR, short_name
 
 EX = "http://example.org/ketrdf-test/"
 
@@ -89,3 +91,39 @@ def test_tsv_keeps_a_literal_with_a_tab_or_a_line_break_in_its_row() -> None:
     lines = render(result, "tsv").split("\n")
     assert len(lines) == 3 and lines[2] == ""  # the header, one row, the final line end
     assert lines[1].split("\t") == ['"a\\tb\\nc\\r\u2028d"@en', "<http://example.org/ketrdf-test/a>"]
+
+
+# --- CURIEs by curies, and one way to show a node ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "iri"), [
+    ("kr:r-ketamine", KR["r-ketamine"]),
+    ("ref:14", URIRef("https://w3id.org/ketrdf/resource/hashimoto-2020/ref/14")),
+    ("<https://example.org/a>", URIRef("https://example.org/a")),
+    ("https://example.org/a", URIRef("https://example.org/a")),
+])
+def test_expand_iri_takes_ketrdfs_curies_and_full_iris(text: str, iri: URIRef) -> None:
+    assert expand_iri(text) == iri
+
+
+@pytest.mark.parametrize("text", ["r-ketamine", "nope:x y", "<kr:a b>"])
+def test_expand_iri_refuses_what_is_no_iri(text: str) -> None:
+    with pytest.raises(QueryError, match="not an absolute IRI or a known CURIE"):
+        expand_iri(text)
+
+
+@pytest.mark.parametrize(("node", "shown"), [
+    (KR["r-ketamine"], "kr:r-ketamine"),
+    (URIRef("https://w3id.org/ketrdf/resource/hashimoto-2020/ref/14"), "ref:14"),  # the longest prefix
+    (ex("a"), "<http://example.org/ketrdf-test/a>"),
+    (BNode("b0"), "_:b0"),
+    (Literal("two\nlines", lang="en"), '"two\\nlines"@en'),
+])
+def test_a_node_is_shown_one_way(node: Node, shown: str) -> None:
+    assert short_name(node) == shown
+
+
+def test_the_table_and_the_shacl_report_show_a_node_alike() -> None:
+    """The table shows an IRI as the validation report does; a blank node as ``_:label``, as in CSV."""
+    table = render(QueryResult(("x", "y"), ((URIRef("https://w3id.org/ketrdf/resource/hashimoto-2020/ref/14"),
+                                             BNode("b0")),)), "table")
+    assert "ref:14" in table and "_:b0" in table

@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ketrdf.vocabulary import KET, ONTOLOGY_IRI, bind_prefixes
+from ketrdf.vocabulary import KET, ONTOLOGY_IRI, bind_prefixes, short_name
 
 SECTIONS = (
     ("Classes", OWL.Class),
@@ -22,13 +22,8 @@ SECTIONS = (
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 
-def _curie(graph: Graph, node: Node) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except (ValueError, KeyError):
-            return f"<{node}>"
-    return "(anonymous)"
+def _curie(node: Node) -> str:
+    return short_name(node) if isinstance(node, URIRef) else "(anonymous)"
 
 
 def _text(graph: Graph, node: Node, predicate: URIRef, lang: str) -> str:
@@ -37,13 +32,13 @@ def _text(graph: Graph, node: Node, predicate: URIRef, lang: str) -> str:
 
 
 def _links(graph: Graph, node: Node, predicate: URIRef) -> str:
-    return ", ".join(sorted(f"`{_curie(graph, v)}`" for v in graph.objects(node, predicate)
+    return ", ".join(sorted(f"`{_curie(v)}`" for v in graph.objects(node, predicate)
                             if isinstance(v, URIRef)))
 
 
 def _entry(graph: Graph, term: URIRef) -> list[str]:
-    lines = [f"### {_text(graph, term, RDFS.label, 'en') or _curie(graph, term)}", "",
-             f"- IRI: `{term}` (`{_curie(graph, term)}`)",
+    lines = [f"### {_text(graph, term, RDFS.label, 'en') or _curie(term)}", "",
+             f"- IRI: `{term}` (`{_curie(term)}`)",
              f"- label (ja): {_text(graph, term, RDFS.label, 'ja') or '—'}",
              f"- definition: {_text(graph, term, KET.definition, 'en') or '—'}"]
     details = (
@@ -61,10 +56,10 @@ def _entry(graph: Graph, term: URIRef) -> list[str]:
         if links:
             lines.append(f"- {name}: {links}")
     chains = [item for chain in graph.objects(term, OWL.propertyChainAxiom)
-              for item in [" then ".join(f"`{_curie(graph, p)}`" for p in graph.items(chain))]]
+              for item in [" then ".join(f"`{_curie(p)}`" for p in graph.items(chain))]]
     for chain in sorted(chains):
         lines.append(f"- property chain: {chain}")
-    mappings = "; ".join(f"{_curie(graph, p)} {_links(graph, term, p)}" for p in MAPPINGS
+    mappings = "; ".join(f"{_curie(p)} {_links(graph, term, p)}" for p in MAPPINGS
                          if _links(graph, term, p))
     if mappings:
         lines.append(f"- mappings: {mappings}")

@@ -8,13 +8,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef, Variable
+from rdflib import Graph, Literal, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
 from ketrdf.rdfio.terms import ntriples_text
-from ketrdf.vocabulary import bind_prefixes
+from ketrdf.vocabulary import short_name
 
 
 @dataclass(frozen=True)
@@ -99,18 +99,12 @@ def to_table(result: QueryResult, title: str = "") -> str:
 
     if result.boolean is not None:
         return f"{title}\n{'yes' if result.boolean else 'no'}\n" if title else f"{result.boolean}\n"
-    names = bind_prefixes(Graph()).namespace_manager
 
     def show(term: Node | None) -> str:
-        """The cell text, with rich's markup characters escaped."""
+        """The cell text: a literal's text, any other node's short name; rich's markup escaped."""
         if term is None:
             return ""
-        if isinstance(term, URIRef):
-            try:
-                return escape(names.normalizeUri(term))
-            except (ValueError, KeyError):
-                return escape(str(term))
-        return escape(str(term))
+        return escape(str(term) if isinstance(term, Literal) else short_name(term))
 
     table = Table(title=escape(title) if title else None, show_lines=False, title_justify="left")
     for var in result.variables:

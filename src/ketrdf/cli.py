@@ -342,7 +342,7 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     kg = _graph(ctx)
     store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
     # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here
-    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.view()
+    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.union_view()
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])

@@ -21,12 +21,15 @@ from ketrdf.vocabulary import (
 )
 
 
-def merge(graphs: Iterable[Graph]) -> Graph:
-    """Return a new graph holding the triples of every graph given."""
-    merged = bind_prefixes(Graph())
+def union_copy(graphs: Iterable[Graph]) -> Graph:
+    """A new graph holding the triples of every graph given: their union, blank nodes shared.
+
+    (Not an RDF merge, which would keep the graphs' blank nodes apart.)
+    """
+    union = bind_prefixes(Graph())
     for graph in graphs:
-        merged += graph
-    return merged
+        union += graph
+    return union
 
 
 class UnionStore(Store):
@@ -94,15 +97,11 @@ class KnowledgeGraph:
     queries: Graph = field(default_factory=Graph)
     imports: Graph = field(default_factory=Graph)
 
-    def asserted(self) -> Graph:
-        """Ontology and content together."""
-        return merge((self.ontology, self.content))
-
     def union(self) -> Graph:
-        """Every triple, asserted and inferred: what queries and shapes see."""
-        return merge((self.ontology, self.content, self.inferred, self.queries, self.imports))
+        """Every triple, asserted and inferred, copied into one new graph: what queries and shapes see."""
+        return union_copy(self.named_graphs().values())
 
-    def view(self) -> Graph:
+    def union_view(self) -> Graph:
         """Every triple, asserted and inferred, as one read-only graph: nothing is copied."""
         return union_view((self.content, self.inferred, self.ontology, self.queries, self.imports))
 

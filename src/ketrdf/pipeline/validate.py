@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
-from ketrdf.knowledge_graph import merge, union_view
+from ketrdf.knowledge_graph import union_copy, union_view
 from ketrdf.query.gate import prepare
 from ketrdf.rdfio.parse import load_file
 from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes, short_name
@@ -211,7 +211,7 @@ def validate(data: Graph | Sequence[Graph], shapes: Graph, validator: str = "fas
         from pyshacl import validate as engine
 
         # inplace: no copy of the data (no inference, and check_shapes refuses sh:rule)
-        source = graphs[0] if len(graphs) == 1 else merge(graphs)
+        source = graphs[0] if len(graphs) == 1 else union_copy(graphs)
     conforms, report, text = engine(source, shacl_graph=shapes, inference="none", advanced=True,
                                     do_owl_imports=False, inplace=validator == "pyshacl")
     if not isinstance(report, Graph):  # pyshacl-turbo reports a failure instead of raising it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib.namespace import OWL, RDF
 
-from ketrdf.pipeline.docs import render
+from ketrdf.pipeline.docs import ontology_markdown
 from ketrdf.project import Project
 from ketrdf.rdfio.parse import load_file
 from ketrdf.vocabulary import KET
@@ -12,12 +12,13 @@ from ketrdf.vocabulary import KET
 
 def test_committed_docs_match_the_ontology(project: Project) -> None:
     committed = (project.root / "docs" / "ontology.md").read_text(encoding="utf-8")
-    assert committed == render(load_file(project.ontology_file)), "run: ketrdf docs -o docs/ontology.md"
+    assert committed == ontology_markdown(load_file(project.ontology_file)), \
+        "run: ketrdf docs -o docs/ontology.md"
 
 
 def test_docs_list_every_term_with_labels_and_definition(project: Project) -> None:
     ontology = load_file(project.ontology_file)
-    page = render(ontology)
+    page = ontology_markdown(ontology)
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
     terms = {t for kind in kinds for t in ontology.subjects(RDF.type, kind) if str(t).startswith(str(KET))}
     assert len(terms) > 100

@@ -1,4 +1,4 @@
-"""The knowledge graph as named graphs: ontology, content, inferred, the query catalogue, imports."""
+"""The knowledge graph as named graphs: ontology, content, inferred, saved-query descriptions, imports."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def union_view(graphs: Sequence[Graph]) -> Graph:
 class KnowledgeGraph:
     """Asserted triples (ontology and content) kept apart from inferred ones.
 
-    ``queries`` holds the saved-query catalogue as RDF and ``imports`` the
+    ``queries`` holds the saved queries described in RDF and ``imports`` the
     modules extracted from external ontologies (``ontology/imports/``); both
     are published and queried with the graph but take no part in reasoning.
     """

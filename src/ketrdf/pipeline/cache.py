@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.export import export
-from ketrdf.pipeline.sources import read_catalog
+from ketrdf.pipeline.sources import read_import_catalog
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.rdfio.reading import read_source
@@ -45,7 +45,7 @@ def fingerprint(project: Project) -> dict[str, str]:
     Paths are relative to the project when inside it; a catalogued file that is
     missing is recorded as such (the build fails only if something imports it).
     """
-    files = [*project.source_files(), *read_catalog(project.catalog_file).values()]
+    files = [*project.source_files(), *read_import_catalog(project.catalog_file).values()]
     sums = {}
     for path in files:
         name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) \

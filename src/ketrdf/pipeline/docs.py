@@ -66,7 +66,7 @@ def _entry(graph: Graph, term: URIRef) -> list[str]:
     return [*lines, ""]
 
 
-def render(ontology: Graph) -> str:
+def ontology_markdown(ontology: Graph) -> str:
     """The Markdown page for ``ontology``; the same graph always gives the same text."""
     graph = bind_prefixes(Graph())
     graph += ontology

@@ -72,12 +72,8 @@ def _converter(prefixes: tuple[tuple[str, str], ...]) -> curies.Converter:
 
 
 def prefix_converter(prefixes: Mapping[str, str] = PREFIXES) -> curies.Converter:
-    """A curies converter of ``prefixes`` (ketrdf's by default) that expands and compresses CURIEs.
-
-    Two prefixes of one namespace keep the later one, as a graph's bindings do.
-    """
-    by_namespace = {namespace: prefix for prefix, namespace in prefixes.items()}
-    return _converter(tuple(sorted((prefix, namespace) for namespace, prefix in by_namespace.items())))
+    """A curies converter of ``prefixes`` (ketrdf's by default) that expands and compresses CURIEs."""
+    return _converter(tuple(sorted(prefixes.items())))
 
 
 def short_name(node: Node, prefixes: Mapping[str, str] = PREFIXES) -> str:

@@ -195,7 +195,8 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,
-              help="OWL-RL engine: rl (fast) or owlrl (the reference); both give the same entailments.")
+              help="OWL 2 RL engine. rl: ketrdf's own OWL 2 RL engine (fast); owlrl: the owlrl library, "
+                   "the reference. Both give the same entailments.")
 @click.option("--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="SHACL validator for build and validate: fast (pyshacl-turbo), or pyshacl "
                    "(the reference); both give the same results.")
@@ -267,9 +268,9 @@ def query() -> None:
 @click.pass_context
 def query_list(ctx: click.Context) -> None:
     """List the saved queries with their questions and parameters."""
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
 
-    for saved in load_catalog(_project(ctx).queries_dir).values():
+    for saved in load_saved_queries(_project(ctx).queries_dir).values():
         click.echo(f"{saved.name}: {saved.title}")
         click.echo(f"    {saved.question}")
         for param in saved.params:
@@ -332,19 +333,19 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     from ketrdf.pipeline.export import GRAPH_SELECTIONS
     from ketrdf.query.parameters import bind_parameters, run_saved_query
     from ketrdf.query.results import render
-    from ketrdf.query.saved import find_query, load_catalog
+    from ketrdf.query.saved import find_query, load_saved_queries
     from ketrdf.query.values import with_values
     from ketrdf.stores.endpoint import select
 
-    catalog = load_catalog(_project(ctx).queries_dir)
+    saved_queries = load_saved_queries(_project(ctx).queries_dir)
     if run_all == bool(name):
         raise InputError("give a query NAME or --all (see 'ketrdf query list')")
-    chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
+    chosen = list(saved_queries.values()) if run_all else [find_query(saved_queries, name or "")]
     values = _parse_params(params)
     kg = _graph(ctx)
     store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
     # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here
-    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.view()
+    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.union_view()
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])

@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 from semver import Version
 
-from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.terms import Term, to_oxigraph
 from ketrdf.vocabulary import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
 
@@ -55,15 +55,15 @@ def _without_headers(graph: Graph) -> Graph:
 
 def forms(kg: KnowledgeGraph) -> dict[str, Graph]:
     """The base, full and OWL-RL forms of the reasoned graph ``kg``, by file stem."""
-    base = merge((kg.ontology, kg.content))
+    base = union_copy((kg.ontology, kg.content))
     imports = _without_headers(kg.imports)
     hierarchy = Graph()
     for predicate in HIERARCHY:
         for subject, value in kg.inferred.subject_objects(predicate):
             if isinstance(subject, URIRef) and isinstance(value, URIRef):
                 hierarchy.add((subject, predicate, value))
-    return {BASE_FORM: base, FULL: merge((base, imports, hierarchy)),
-            OWLRL: merge((base, imports, kg.inferred))}
+    return {BASE_FORM: base, FULL: union_copy((base, imports, hierarchy)),
+            OWLRL: union_copy((base, imports, kg.inferred))}
 
 
 def _xml_term(term: Node) -> Term:

@@ -60,7 +60,7 @@ def describe(kg: KnowledgeGraph, version: Version, files: Mapping[str, int],
         graph.add((dataset, DCAT.previousVersion, version_iri(previous, "")))
     graph.add((dataset, VOID.vocabulary, URIRef(BASE + "ontology#")))
     graph.add((dataset, VOID.uriSpace, Literal(str(KR))))
-    union = kg.view()
+    union = kg.union_view()
     graph.add((dataset, VOID.triples, Literal(len(union))))
     for name, named in kg.named_graphs().items():
         subset = version_iri(version, "graph/" + name.rsplit("/", 1)[-1])

@@ -232,7 +232,7 @@ def build(ctx: click.Context) -> None:
                + (f" with {len(report.results)} warning(s)" if report.results else ""))
     click.echo(f"QC: {result.checked.qc_checks} checks, no problems")
     for path in result.artefacts:
-        click.echo(f"wrote {path.relative_to(project.root)}")
+        click.echo(f"wrote {path.relative_to(project.root) if path.is_relative_to(project.root) else path}")
 
 
 @main.command()

@@ -9,13 +9,16 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
 from ketrdf.vocabulary import bind_prefixes
+
+if TYPE_CHECKING:
+    import pandas
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,22 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = None
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, a column per variable (needs ``pip install 'ketrdf[pandas]'``).
+
+        IRIs become text, blank nodes ``_:id``, literals their Python value (the
+        lexical form where rdflib has none), unbound cells None.
+        """
+        try:
+            import pandas
+        except ImportError as missing:
+            raise ImportError("QueryResult.to_dataframe() needs pandas, an optional extra: "
+                              "pip install 'ketrdf[pandas]'") from missing
+        if self.boolean is not None or self.graph is not None:
+            raise QueryError("only a SELECT answer has rows for a data frame")
+        return pandas.DataFrame([[_python(term) for term in row] for row in self.rows],
+                                columns=list(self.variables))
+
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -43,6 +62,13 @@ def _plain(term: Node | None) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+def _python(term: Node | None) -> object:
+    """A cell of a data frame: a literal's Python value, else the CSV form (None where unbound)."""
+    if isinstance(term, Literal) and term.value is not None:
+        return term.value
+    return None if term is None else _plain(term)
 
 
 def _json_term(term: Node) -> dict[str, str]:

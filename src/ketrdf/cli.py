@@ -191,7 +191,8 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 
 @click.group(cls=KetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
-              help="The ketrdf source tree (default: found from the current folder).")
+              help="The ketrdf source tree (default: found from the current folder, else the data "
+                   "installed with the package).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,

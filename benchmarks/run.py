@@ -84,7 +84,7 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
     from ketrdf.pipeline.validate import load_shapes, validate
     from ketrdf.project import Project
     from ketrdf.query.parameters import bind_parameters
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
     from ketrdf.rdfio.parse import load_file
 
     project = Project(ROOT)
@@ -92,8 +92,9 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
     # Example parameters name things by label; in N copies a label names N things, so
     # they are resolved once in the review itself (copy 0 keeps its IRIs).
     review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
-    catalog = load_catalog(project.queries_dir)
-    bindings = {name: bind_parameters(saved, saved.example, review_union) for name, saved in catalog.items()}
+    saved_queries = load_saved_queries(project.queries_dir)
+    bindings = {name: bind_parameters(saved, saved.example, review_union)
+                for name, saved in saved_queries.items()}
     del review_union
     gc.collect()
     _reset_peak()
@@ -127,7 +128,7 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
             raise SystemExit(f"the generated graph does not validate: {found}")
 
         mark = time.perf_counter()
-        for name, saved in catalog.items():
+        for name, saved in saved_queries.items():
             query_started = time.perf_counter()
             if engine == "rl":
                 run_on_oxigraph(store, saved.text, bindings[name], origin=name)

@@ -168,7 +168,7 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ketrdf.query.saved.load_catalog", explode)
+    monkeypatch.setattr("ketrdf.query.saved.load_saved_queries", explode)
     result = run(project, "query", "list")
     assert result.exit_code == 4
     assert result.stderr.strip() == (

@@ -12,7 +12,7 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
 from ketrdf.query.parameters import run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.vocabulary import KET, KR
 from tests.conftest import DATA
 
@@ -268,7 +268,7 @@ def test_whose_view_query_separates_the_author_from_the_field(
     project: Project, reasoned: KnowledgeGraph
 ) -> None:
     """The saved query answers the same question: HIST-7's hypothesis is not the author's."""
-    saved = load_catalog(project.queries_dir)["whose-view"]
+    saved = load_saved_queries(project.queries_dir)["whose-view"]
     result = run_saved_query(reasoned.union(), saved, {})
     found = [dict(zip(result.variables, (str(t) for t in row), strict=True)) for row in result.rows]
     own = {(r["claim_id"], r["status_label"]) for r in found if r["authors_own"] == "yes"}

@@ -27,7 +27,7 @@ from ketrdf.pipeline.export import FORMATS, serialize
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
 from ketrdf.query.parameters import run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.rdfio.parse import load_file
 from tests.stores import EMPTY_RESULTS, Listener, Seen, served
 
@@ -106,7 +106,7 @@ def test_whole_pipeline_offline(project: Project, attempts: list[str]) -> None:
     checked = check_graph(project)
     assert checked.passes
     union = checked.kg.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         run_saved_query(union, saved, saved.example)
     for name in FORMATS:
         assert serialize(checked.kg, name)

@@ -144,7 +144,7 @@ def test_ctrl_c_exits_130(project: Project, monkeypatch: pytest.MonkeyPatch) -> 
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ketrdf.query.saved.load_catalog", interrupted)
+    monkeypatch.setattr("ketrdf.query.saved.load_saved_queries", interrupted)
     result = CliRunner().invoke(main, ["--project", str(project.root), "query", "list"])
     assert result.exit_code == 130
     assert result.stderr.strip() == "ketrdf: error: interrupted"

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.vocabulary import KET
 from tests.conftest import DATA
 
@@ -107,7 +107,7 @@ def foreign_datatypes(graph: Graph) -> list[str]:
 
 def without_external_declarations(graph: Graph) -> Graph:
     """The graph less the declarations of terms outside ketrdf's namespace (the graph of ae586c5)."""
-    stripped = merge([graph])
+    stripped = union_copy([graph])
     for term, kind in list(stripped.subject_objects(RDF.type)):
         if _is_term(term) and not str(term).startswith(str(KET)) and kind in PROPERTY_KINDS | CLASS_KINDS:
             stripped.remove((term, RDF.type, kind))
@@ -115,12 +115,12 @@ def without_external_declarations(graph: Graph) -> Graph:
 
 
 def test_every_term_used_is_declared(reasoned: KnowledgeGraph) -> None:
-    asserted = merge([reasoned.ontology, reasoned.content, reasoned.imports])
+    asserted = union_copy([reasoned.ontology, reasoned.content, reasoned.imports])
     assert undeclared_terms(asserted) == []
 
 
 def test_every_literal_has_an_owl2_rl_datatype(reasoned: KnowledgeGraph) -> None:
-    everything = merge([reasoned.ontology, reasoned.content, reasoned.imports, reasoned.inferred])
+    everything = union_copy([reasoned.ontology, reasoned.content, reasoned.imports, reasoned.inferred])
     assert foreign_datatypes(everything) == []
 
 
@@ -154,10 +154,10 @@ def owl_report(reasoned: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactor
         pytest.fail("java not found: `scripts/store install` (run by `make test`) installs Debian's "
                     "default-jre-headless")
     folder = tmp_path_factory.mktemp("owl")
-    asserted = merge([reasoned.ontology, reasoned.content])
+    asserted = union_copy([reasoned.ontology, reasoned.content])
     graphs = {
         "asserted": asserted,
-        "reasoned": merge([asserted, reasoned.inferred]),
+        "reasoned": union_copy([asserted, reasoned.inferred]),
         "undeclared": without_external_declarations(asserted),
         **{path.stem: Graph().parse(path) for path in sorted(FIXTURES.glob("*.ttl"))},
     }
@@ -197,7 +197,7 @@ def test_the_profile_checker_finds_what_the_python_list_finds(reasoned: Knowledg
     # prov:wasDerivedFrom as one between annotation properties. Only external terms are compared.
     by_owl_api = {match.group(1) for line in owl_report["undeclared"] for match in named.finditer(line)
                   if not match.group(1).startswith(str(KET))}
-    asserted = merge([reasoned.ontology, reasoned.content])
+    asserted = union_copy([reasoned.ontology, reasoned.content])
     problems = undeclared_terms(without_external_declarations(asserted))
     by_list = {problem.split(" ", 1)[0] for problem in problems}
     assert by_owl_api == by_list

@@ -17,7 +17,7 @@ from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters, run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
 from tests.test_stores import canonical_rows
 
@@ -25,7 +25,7 @@ from tests.test_stores import canonical_rows
 def test_every_saved_query_answers_the_same(project: Project, reasoned: KnowledgeGraph) -> None:
     store = load_store(reasoned.named_graphs().values())
     union = reasoned.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         reference = run_saved_query(union, saved, saved.example)
         answer = run(store, saved.text, bind_parameters(saved, saved.example, union), saved.name)
         assert answer.variables == reference.variables, saved.name

@@ -26,7 +26,8 @@ from ketrdf.pipeline.cache import cached_graph, triple_counts
 from ketrdf.project import Project
 from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.results import QueryResult
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
+from ketrdf.release.release import release
 from tests.conftest import DATA, REPO
 
 # Table 2 of the review, claim T2-antidepressant (digest ENAN-18): (R) > (R,S) > (S).
@@ -112,9 +113,12 @@ def test_the_cache_folder_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch
     assert Project(tmp_path).build_dir == tmp_path / "build"
 
 
-def test_import_refuses_to_write_into_the_installed_data(installed_copy: Project) -> None:
+def test_import_and_release_refuse_to_write_into_the_installed_data(installed_copy: Project) -> None:
     with pytest.raises(InputError, match="read only"):
         module_path(installed_copy, "chebi")
+    with pytest.raises(InputError, match="read only"):
+        release(installed_copy, "0.1.0")
+    assert not (installed_copy.root / "releases").exists()
 
 
 def test_load_outside_a_checkout_gives_the_reasoned_graph(outside: Path,
@@ -122,7 +126,7 @@ def test_load_outside_a_checkout_gives_the_reasoned_graph(outside: Path,
     monkeypatch.chdir(outside)
     kg = ketrdf.load()
     assert isinstance(kg, KnowledgeGraph) and len(kg.inferred) > 0
-    catalog = load_catalog(Project.discover().queries_dir)
+    catalog = load_saved_queries(Project.discover().queries_dir)
     answer = run_saved_query(kg.union(), catalog["antidepressant-ranking"])
     assert ranks(answer) == TABLE_2_ANTIDEPRESSANT_RANKS
 
@@ -145,7 +149,8 @@ def test_load_refuses_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
 
 
 def test_to_dataframe_ranks_the_forms_as_table_2(reasoned: KnowledgeGraph, project: Project) -> None:
-    answer = run_saved_query(reasoned.union(), load_catalog(project.queries_dir)["antidepressant-ranking"])
+    saved = load_saved_queries(project.queries_dir)["antidepressant-ranking"]
+    answer = run_saved_query(reasoned.union(), saved)
     frame = answer.to_dataframe()
     assert list(frame.columns) == list(answer.variables)
     assert len(frame) == len(answer.rows)

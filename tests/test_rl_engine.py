@@ -75,10 +75,10 @@ def test_every_saved_query_gives_the_same_rows_with_owlrl(project: Project) -> N
     """Issue 7, target 4: the fast engine changes no answer of the catalogue on the review graph."""
     from ketrdf.pipeline.build import check_graph
     from ketrdf.query.parameters import run_saved_query
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
 
     fast = check_graph(project, reasoner=get_reasoner("rl")).kg.union()
     reference = check_graph(project, reasoner=get_reasoner("owlrl")).kg.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         assert (run_saved_query(fast, saved, saved.example).rows
                 == run_saved_query(reference, saved, saved.example).rows), saved.name

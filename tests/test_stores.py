@@ -36,7 +36,7 @@ from ketrdf.pipeline.export import GRAPH_SELECTIONS, serialize
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters, run_saved_query
 from ketrdf.query.results import QueryResult
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.query.values import with_values
 from ketrdf.stores.endpoint import Endpoint, select
 from ketrdf.stores.push import STAGING_PREFIX, plan
@@ -124,8 +124,8 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
 
     remote = endpoint(store, tuple(NAMED_GRAPHS))
     union = reasoned.union()
-    catalog = load_catalog(project.queries_dir)
-    for saved in catalog.values():
+    saved_queries = load_saved_queries(project.queries_dir)
+    for saved in saved_queries.values():
         local = run_saved_query(union, saved, saved.example)
         bindings = bind_parameters(saved, saved.example, union)
         answer = select(remote, with_values(saved.text, bindings, saved.name))

@@ -23,7 +23,7 @@ from ketrdf.pipeline.validate import ValidationReport, validate
 from ketrdf.project import Project
 from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.results import QueryResult
-from ketrdf.query.saved import SavedQuery, load_catalog
+from ketrdf.query.saved import SavedQuery, load_saved_queries
 from ketrdf.rdfio.parse import load_file
 
 __version__ = "0.1.0"
@@ -69,8 +69,8 @@ __all__ = [
     "check_graph",
     "export",
     "load",
-    "load_catalog",
     "load_file",
+    "load_saved_queries",
     "load_sources",
     "obtain_graph",
     "reason",

@@ -196,7 +196,8 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,
-              help="OWL-RL engine: rl (fast) or owlrl (the reference); both give the same entailments.")
+              help="OWL 2 RL engine. rl: ketrdf's own OWL 2 RL engine (fast); owlrl: the owlrl library, "
+                   "the reference. Both give the same entailments.")
 @click.option("--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="SHACL validator for build and validate: fast (pyshacl-turbo), or pyshacl "
                    "(the reference); both give the same results.")
@@ -268,9 +269,9 @@ def query() -> None:
 @click.pass_context
 def query_list(ctx: click.Context) -> None:
     """List the saved queries with their questions and parameters."""
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
 
-    for saved in load_catalog(_project(ctx).queries_dir).values():
+    for saved in load_saved_queries(_project(ctx).queries_dir).values():
         click.echo(f"{saved.name}: {saved.title}")
         click.echo(f"    {saved.question}")
         for param in saved.params:
@@ -333,19 +334,19 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
     from ketrdf.pipeline.export import GRAPH_SELECTIONS
     from ketrdf.query.parameters import bind_parameters, run_saved_query
     from ketrdf.query.results import render
-    from ketrdf.query.saved import find_query, load_catalog
+    from ketrdf.query.saved import find_query, load_saved_queries
     from ketrdf.query.values import with_values
     from ketrdf.stores.endpoint import select
 
-    catalog = load_catalog(_project(ctx).queries_dir)
+    saved_queries = load_saved_queries(_project(ctx).queries_dir)
     if run_all == bool(name):
         raise InputError("give a query NAME or --all (see 'ketrdf query list')")
-    chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
+    chosen = list(saved_queries.values()) if run_all else [find_query(saved_queries, name or "")]
     values = _parse_params(params)
     kg = _graph(ctx)
     store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
     # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here
-    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.view()
+    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.union_view()
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])
@@ -616,3 +617,55 @@ def link(ctx: click.Context, name: str, source: Path, output_format: str) -> Non
     rows = tuple(tuple(Literal(str(getattr(p, column)).lower() if column == "in_table"
                                else getattr(p, column)) for column in columns) for p in proposals)
     click.echo(render(QueryResult(variables=columns, rows=rows), output_format), nl=False)
+
+
+# --- Releases (issue 18): `ketrdf release` and `ketrdf diff` ---------------------------------------
+
+
+@main.command("release")
+@click.argument("version")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The folder to write (default: releases/VERSION in the project, where the next "
+                   "release looks for the last one).")
+@click.option("--force", is_flag=True, help="Replace the output folder if it holds an earlier release.")
+@click.pass_context
+def release_command(ctx: click.Context, version: str, output: Path | None, force: bool) -> None:
+    """Write the release VERSION (SemVer, above the last release in releases/), whole or not at all.
+
+    The ontology in base, full and OWL-RL forms (RDF/XML and Turtle), the shapes, the
+    SSSOM table, every export format, VoID and DCAT, CHANGELOG.md and checksums.
+    """
+    from ketrdf.release.release import release
+
+    _check_utf8(version, "VERSION")
+    with _progress(ctx.obj["quiet"]) as progress:
+        made = release(_project(ctx), version, output, force, _reasoner(ctx), ctx.obj["validator"], progress)
+    for name, size in made.files.items():
+        click.echo(f"{size:>10}  {name}")
+    since = f"; changes since {made.previous} in CHANGELOG.md" if made.previous else "; first release"
+    click.echo(f"released {made.version} in {made.folder} ({len(made.files)} files{since})")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Markdown for people, JSON for machines.")
+@output_option
+@click.pass_context
+def diff_command(ctx: click.Context, old: Path, new: Path, output_format: str, output: Path | None) -> None:
+    """Say what changed from the build or release folder OLD to NEW.
+
+    Claims, references, terms, other resources, mappings and identifiers added, removed
+    or changed; blank nodes compared by structure.
+    """
+    from ketrdf.errors import InputError
+    from ketrdf.release.diff import SystemOf, compare, markdown, project_systems, read_folder, to_json
+
+    old_graphs, new_graphs = read_folder(old), read_folder(new)
+    try:
+        systems: SystemOf = project_systems(_project(ctx))
+    except InputError:  # outside a project: mappings are matched by their whole object IRI
+        systems = lambda _iri: None  # noqa: E731
+    changes = compare(old_graphs, new_graphs, str(old), str(new), systems)
+    _write_output(to_json(changes) if output_format == "json" else markdown(changes), output)

@@ -134,7 +134,7 @@ class Project:
     def source_files(self) -> list[Path]:
         """Every project file whose content determines the build.
 
-        ``build.fingerprint`` adds the files the XML catalog maps imports to.
+        ``ketrdf.pipeline.cache.fingerprint`` adds the files the XML import catalog maps imports to.
         """
         files = [self.ontology_file, *self.content_files(), *self.shape_files(), *self.import_modules()]
         files += [path for path in (self.mappings_file, self.prefixes_file) if path.is_file()]

@@ -27,8 +27,8 @@ from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
 from ketrdf.project import Project
-from ketrdf.query.descriptions import catalogue_graph
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.descriptions import describe_saved_queries
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
 
 DATASET_FILE = "ketrdf.nq"
@@ -76,7 +76,7 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing."""
     progress("loading sources")
     kg = replace(load_sources(project, extra_content),
-                 queries=catalogue_graph(load_catalog(project.queries_dir)))
+                 queries=describe_saved_queries(load_saved_queries(project.queries_dir)))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
     progress("validating against SHACL shapes")

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.pipeline.formats import FORMAT_ALIASES as FORMAT_ALIASES  # re-exported
 from ketrdf.pipeline.formats import FORMATS as FORMATS  # re-exported
 from ketrdf.rdfio.files import atomic_write_chunks
@@ -138,7 +138,7 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
     if output_format == "trig":
         return iter((_trig(kg, names),))
     graphs = kg.named_graphs()
-    merged = merge(graphs[name] for name in names)
+    merged = union_copy(graphs[name] for name in names)
     if output_format == "jsonld":
         return iter((_jsonld(merged),))
     return iter((merged.serialize(format=serializer, encoding="utf-8"),))

@@ -3,9 +3,9 @@
 A :class:`Reasoner` computes the entailments of a graph; :func:`reason`
 alternates the project's rules with the reasoner until nothing new appears
 (within :data:`MAX_ROUNDS` rounds, or it fails), then filters trivial triples
-and fails on inconsistency. Two engines: ``rl`` (:mod:`ketrdf.engines.rl`, fast,
-the default) and ``owlrl`` (the reference); the tests check that they give the
-same entailments.
+and fails on inconsistency. Two engines, both OWL 2 RL: ``rl``, ketrdf's own
+(:mod:`ketrdf.engines.rl`, fast, the default), and ``owlrl``, the owlrl library
+(the reference); the tests check that they give the same entailments.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Reasoner(Protocol):
 
 
 class OwlrlReasoner:
-    """The reference engine: owlrl's OWL 2 RL closure, run on a copy."""
+    """The reference engine, ``owlrl``: the owlrl library's OWL 2 RL closure, run on a copy."""
 
     name = "owlrl"
 
@@ -90,7 +90,10 @@ def _raise_on_no_fixpoint(rules: list[Rule], graph: Graph) -> None:
 
 
 def get_reasoner(name: str) -> Reasoner:
-    """The engine called ``name``: ``rl`` (fast, the default) or ``owlrl`` (the reference)."""
+    """The OWL 2 RL engine called ``name``: ``rl`` (ketrdf's own, fast, the default) or ``owlrl``.
+
+    ``owlrl`` is the owlrl library, the reference.
+    """
     from ketrdf.engines.rl import RLReasoner
 
     engines: dict[str, type[Reasoner]] = {"rl": RLReasoner, "owlrl": OwlrlReasoner}

@@ -8,20 +8,20 @@ SHACL Core test suite but one case (tests/test_shacl_suite.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from ketrdf.errors import InputError
-from ketrdf.knowledge_graph import merge, union_view
+from ketrdf.knowledge_graph import union_copy, union_view
 from ketrdf.query.gate import prepare
 from ketrdf.rdfio.parse import load_file
-from ketrdf.vocabulary import SH, bind_prefixes
+from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes, short_name
 
 
 @dataclass(frozen=True)
@@ -72,15 +72,8 @@ def count_shapes(shapes: Graph) -> int:
     return sum(1 for shape in shapes_found if isinstance(shape, URIRef))
 
 
-def _short(graph: Graph, node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except (ValueError, KeyError):
-            return f"<{node}>"
-    return node.n3(graph.namespace_manager)
+def _short(node: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    return "" if node is None else short_name(node, prefixes)
 
 
 def _label(graphs: Sequence[Graph], node: Node | None) -> str:
@@ -218,13 +211,13 @@ def validate(data: Graph | Sequence[Graph], shapes: Graph, validator: str = "fas
         from pyshacl import validate as engine
 
         # inplace: no copy of the data (no inference, and check_shapes refuses sh:rule)
-        source = graphs[0] if len(graphs) == 1 else merge(graphs)
+        source = graphs[0] if len(graphs) == 1 else union_copy(graphs)
     conforms, report, text = engine(source, shacl_graph=shapes, inference="none", advanced=True,
                                     do_owl_imports=False, inplace=validator == "pyshacl")
     if not isinstance(report, Graph):  # pyshacl-turbo reports a failure instead of raising it
         raise InputError(f"shapes: the {validator} validator cannot check them: {text}")
     report_graph = bind_prefixes(report)
-    names = bind_prefixes(Graph())  # ketrdf's prefixes, for short names
+    shape_prefixes = {prefix: str(namespace) for prefix, namespace in shapes.namespaces()}
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(node, SH.resultSeverity)
@@ -234,12 +227,12 @@ def validate(data: Graph | Sequence[Graph], shapes: Graph, validator: str = "fas
         results.append(
             ShapeResult(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus_node=_short(names, focus),
+                focus_node=_short(focus),
                 focus_label=_label(graphs, focus),
-                path=_short(names, report.value(node, SH.resultPath)),
+                path=_short(report.value(node, SH.resultPath)),
                 message="; ".join(messages) or "constraint not met",
-                value=_short(names, value) if not isinstance(value, Literal) else value.n3(),
-                source_shape=_short(shapes, report.value(node, SH.sourceShape)),
+                value=_short(value),
+                source_shape=_short(report.value(node, SH.sourceShape), shape_prefixes),
             )
         )
     ordered = tuple(sorted(results, key=lambda r: (r.severity, r.focus_node, r.path, r.message)))

@@ -17,7 +17,7 @@ from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import InputError, QueryError
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import Parameter, SavedQuery
-from ketrdf.vocabulary import IRI_FORBIDDEN, PREFIXES
+from ketrdf.vocabulary import IRI_FORBIDDEN, prefix_converter
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 
@@ -27,9 +27,9 @@ def expand_iri(value: str) -> URIRef:
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
+    converter = prefix_converter()
+    if converter.is_curie(text):
+        text = converter.expand(text, strict=True)
     if IRI_FORBIDDEN.search(text) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):
         raise QueryError(f"{value!r} is not an absolute IRI or a known CURIE")
     return URIRef(text)

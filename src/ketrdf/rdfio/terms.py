@@ -25,6 +25,11 @@ def to_oxigraph(term: Node) -> Term:
     raise ValueError(f"cannot convert {term!r} to an Oxigraph term")
 
 
+def ntriples_text(term: Node) -> str:
+    """A term's canonical N-Triples text, as Oxigraph writes it: one line, line breaks escaped."""
+    return str(to_oxigraph(term))
+
+
 def from_oxigraph(term: object) -> Node | None:
     """A pyoxigraph term as the rdflib term rdflib's own engine would give."""
     if term is None:

@@ -6,9 +6,10 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
+from ketrdf.engines.reasoners import OwlrlReasoner
 from ketrdf.errors import InconsistencyError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.reason import BUILT_IN_NAMESPACES, OwlrlReasoner, reason
+from ketrdf.pipeline.reason import BUILT_IN_NAMESPACES, reason
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project

@@ -7,9 +7,10 @@ from benchmarks.synthetic import MAPPING_PREDICATES, scaled_content
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
+from ketrdf.engines.reasoners import get_reasoner
 from ketrdf.errors import InconsistencyError, InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.reason import get_reasoner, reason
+from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project

@@ -7,6 +7,8 @@ The command line (``ketrdf``) only wraps the functions listed in ``__all__``.
 from pathlib import Path
 
 from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.reasoners import OwlrlReasoner, Reasoner
+from ketrdf.engines.sparql import SparqlEngine, register_engine, sparql_engine
 from ketrdf.errors import (
     InconsistencyError,
     InputError,
@@ -17,10 +19,11 @@ from ketrdf.errors import (
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import BuildResult, Checked, build, check_graph, obtain_graph
 from ketrdf.pipeline.export import FORMATS, GRAPH_SELECTIONS, export, serialize
-from ketrdf.pipeline.reason import OwlrlReasoner, Reasoner, reason
+from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.pipeline.validate import ValidationReport, validate
 from ketrdf.project import Project
+from ketrdf.query.answer import answer_queries, choose_queries, query_engine
 from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import SavedQuery, load_saved_queries
@@ -62,20 +65,26 @@ __all__ = [
     "QueryResult",
     "Reasoner",
     "SavedQuery",
+    "SparqlEngine",
     "ValidationFailed",
     "ValidationReport",
     "__version__",
+    "answer_queries",
     "build",
     "check_graph",
+    "choose_queries",
     "export",
     "load",
     "load_file",
     "load_saved_queries",
     "load_sources",
     "obtain_graph",
+    "query_engine",
     "reason",
+    "register_engine",
     "run_saved_query",
     "run_sparql",
     "serialize",
+    "sparql_engine",
     "validate",
 ]

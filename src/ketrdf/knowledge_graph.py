@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 
@@ -20,6 +20,8 @@ from ketrdf.vocabulary import (
     bind_prefixes,
 )
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 def union_copy(graphs: Iterable[Graph]) -> Graph:
     """A new graph holding the triples of every graph given: their union, blank nodes shared.
@@ -89,6 +91,8 @@ class KnowledgeGraph:
     ``queries`` holds the saved queries described in RDF and ``imports`` the
     modules extracted from external ontologies (``ontology/imports/``); both
     are published and queried with the graph but take no part in reasoning.
+    It owns the stores the engines read (:meth:`dataset`, :meth:`oxigraph_store`),
+    each made once, on first use: change no graph after that.
     """
 
     ontology: Graph
@@ -96,6 +100,8 @@ class KnowledgeGraph:
     inferred: Graph = field(default_factory=Graph)
     queries: Graph = field(default_factory=Graph)
     imports: Graph = field(default_factory=Graph)
+    _dataset: Dataset | None = field(default=None, init=False, repr=False, compare=False)
+    _oxigraph: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
 
     def union(self) -> Graph:
         """Every triple, asserted and inferred, copied into one new graph: what queries and shapes see."""
@@ -114,6 +120,26 @@ class KnowledgeGraph:
             GRAPH_QUERIES: self.queries,
             GRAPH_IMPORTS: self.imports,
         }
+
+    def dataset(self) -> Dataset:
+        """The graphs as named graphs of one rdflib Dataset whose default graph is their union (a copy)."""
+        if self._dataset is None:
+            from ketrdf.engines.rdflib_sparql import local_dataset
+
+            self._dataset = local_dataset(self.named_graphs())
+        return self._dataset
+
+    def oxigraph_store(self) -> ox.Store:
+        """The graphs as named graphs of one in-memory Oxigraph store (a copy)."""
+        if self._oxigraph is None:
+            from ketrdf.engines.oxigraph import load_dataset
+
+            self._oxigraph = load_dataset(self.named_graphs())
+        return self._oxigraph
+
+    def forget_stores(self) -> None:
+        """Drop the stores made for engines (to free their memory); they are made again when needed."""
+        self._dataset = self._oxigraph = None
 
     def skolemized(self) -> KnowledgeGraph:
         """A copy whose blank nodes are rdflib's skolem IRIs, which keep their labels.

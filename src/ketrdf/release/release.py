@@ -20,13 +20,13 @@ from pathlib import Path
 
 from semver import Version
 
+from ketrdf.engines.reasoners import Reasoner
 from ketrdf.errors import InputError, ReleaseRefused
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline import kgx, nanopub
 from ketrdf.pipeline.build import check_graph, failure
 from ketrdf.pipeline.cache import Progress, quiet, triple_counts
 from ketrdf.pipeline.export import FORMATS, export
-from ketrdf.pipeline.reason import Reasoner
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
 from ketrdf.release import diff, ontology, void

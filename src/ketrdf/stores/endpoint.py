@@ -24,18 +24,20 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.client import HTTPException, HTTPMessage
 from pathlib import Path
 from typing import IO, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from rdflib.query import Result, ResultException
+from rdflib.term import Identifier
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from ketrdf.errors import InputError, StoreError
 from ketrdf.query.gate import gate
 from ketrdf.query.results import QueryResult, from_rdflib
+from ketrdf.query.values import with_values
 
 AUTH_METHODS = ("none", "basic", "digest")
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -278,6 +280,22 @@ def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryRe
     except (ResultException, ValueError, KeyError, TypeError, AttributeError, NotImplementedError):
         raise StoreError(f"query at {_shown(endpoint.query)} failed: the answer is not SPARQL JSON "
                          "results: is this a SPARQL endpoint?") from None
+
+
+class RemoteEngine:
+    """A store's SPARQL endpoint as a :class:`ketrdf.engines.sparql.SparqlEngine` (SELECT and ASK)."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+            timeout: float | None = None) -> QueryResult:
+        """Send ``text`` with ``bindings`` as ``VALUES`` (:func:`with_values`), waiting ``timeout`` s.
+
+        Without ``timeout``, the endpoint's own; a store's failures raise :class:`StoreError`.
+        """
+        endpoint = self.endpoint if timeout is None else replace(self.endpoint, timeout=timeout)
+        return select(endpoint, with_values(text, dict(bindings or {}), origin), origin)
 
 
 def update(endpoint: Endpoint, text: str, what: str = "update") -> None:

@@ -4,6 +4,8 @@ The pipeline runs one way: sources -> load -> reason -> validate -> query/export
 The command line (``ketrdf``) only wraps the functions listed in ``__all__``.
 """
 
+from pathlib import Path
+
 from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.engines.reasoners import OwlrlReasoner, Reasoner
 from ketrdf.engines.sparql import SparqlEngine, register_engine, sparql_engine
@@ -29,6 +31,25 @@ from ketrdf.rdfio.parse import load_file
 
 __version__ = "0.1.0"
 
+
+def load(project: Project | Path | None = None) -> KnowledgeGraph:
+    """The reasoned, validated graph: from the build cache while it is current, else built in memory.
+
+    ``project`` is a :class:`Project` or its folder; by default the one the command
+    line would use (the checkout at or above the current folder, else the data
+    installed with the package). ``kg.union()`` gives all of it as one rdflib Graph.
+    """
+    from ketrdf.pipeline.build import obtain_graph
+
+    if project is None:
+        project = Project.discover()
+    elif not isinstance(project, Project):
+        project = Project(Path(project).resolve())
+        if not project.ontology_file.is_file():
+            raise InputError(f"{project.root}: not a ketrdf project (no {project.ontology_file.name})")
+    return obtain_graph(project)
+
+
 __all__ = [
     "FORMATS",
     "GRAPH_SELECTIONS",
@@ -53,6 +74,7 @@ __all__ = [
     "check_graph",
     "choose_queries",
     "export",
+    "load",
     "load_file",
     "load_saved_queries",
     "load_sources",

@@ -218,7 +218,8 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 
 @click.group(cls=KetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
-              help="The ketrdf source tree (default: found from the current folder).")
+              help="The ketrdf source tree (default: found from the current folder, else the data "
+                   "installed with the package).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option("--reasoner", type=Choices("ketrdf.engines.reasoners:reasoner_names"), default="rl",
@@ -262,7 +263,7 @@ def build(ctx: click.Context) -> None:
                + (f" with {len(report.results)} warning(s)" if report.results else ""))
     click.echo(f"QC: {result.checked.qc_checks} checks, no problems")
     for path in result.artefacts:
-        click.echo(f"wrote {path.relative_to(project.root)}")
+        click.echo(f"wrote {path.relative_to(project.root) if path.is_relative_to(project.root) else path}")
 
 
 @main.command()

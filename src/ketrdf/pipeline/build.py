@@ -111,7 +111,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     key = cache_key(project, reasoner.name if reasoner else DEFAULT_REASONER, validator)
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
     report = checked.report.report_graph.serialize(format="turtle", encoding="utf-8")
-    failed = project.root / FAILED_BUILD_DIR
+    failed = project.build_dir.with_name(FAILED_BUILD_DIR)
     if not checked.passes:
         atomic_write_bytes(failed / REPORT_FILE, report)
         raise failure(checked, f"; report in {FAILED_BUILD_DIR}/{REPORT_FILE}, build/ unchanged")

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal, Variable
+from rdflib import BNode, Graph, Literal, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
 from ketrdf.rdfio.terms import ntriples_text
 from ketrdf.vocabulary import short_name
+
+if TYPE_CHECKING:
+    import pandas
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,22 @@ class QueryResult:
     rows: tuple[tuple[Node | None, ...], ...]
     boolean: bool | None = None
     graph: Graph | None = None
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, a column per variable (needs ``pip install 'ketrdf[pandas]'``).
+
+        IRIs become text, blank nodes ``_:id``, literals their Python value (the
+        lexical form where rdflib has none), unbound cells None.
+        """
+        try:
+            import pandas
+        except ImportError as missing:
+            raise ImportError("QueryResult.to_dataframe() needs pandas, an optional extra: "
+                              "pip install 'ketrdf[pandas]'") from missing
+        if self.boolean is not None or self.graph is not None:
+            raise QueryError("only a SELECT answer has rows for a data frame")
+        return pandas.DataFrame([[_python(term) for term in row] for row in self.rows],
+                                columns=list(self.variables))
 
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
@@ -65,6 +85,15 @@ def _rows_only(result: QueryResult, output_format: str) -> None:
     """Refuse an ASK answer in CSV or TSV: SPARQL 1.1 defines those for SELECT results only."""
     if result.boolean is not None:
         raise QueryError(f"an ASK query gives a boolean: use --format json or table, not {output_format}")
+
+
+def _python(term: Node | None) -> object:
+    """A data frame's cell: a literal's Python value, else the text, a blank node as _:id; None if unbound."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.value is not None:
+        return term.value
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def to_csv(result: QueryResult) -> str:

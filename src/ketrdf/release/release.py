@@ -62,6 +62,9 @@ def release(project: Project, version_text: str, output: Path | None = None, for
     """
     version = parse_version(version_text)
     previous_folder = check_newer(version, project)
+    if output is None and project.installed:
+        raise InputError("the data installed with ketrdf is read only: pass -o DIR, or --project DIR "
+                         "for a checkout to release in")
     out = output if output is not None else releases_dir(project) / str(version)
     _check_output(out, force)
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)

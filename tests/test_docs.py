@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
+from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.external.mappings import read_prefixes
-from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
 from ketrdf.present.reader import GraphReader
 from ketrdf.present.vocabulary_docs import vocabulary_markdown
 from ketrdf.project import Project

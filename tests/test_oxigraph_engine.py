@@ -12,13 +12,13 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ketrdf.cli import main
-from ketrdf.engines.oxigraph import load_store, run
+from ketrdf.engines.oxigraph import run
 from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters, run_saved_query
 from ketrdf.query.saved import load_saved_queries
-from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
+from ketrdf.rdfio.terms import from_oxigraph, load_store, to_oxigraph
 from tests.test_stores import canonical_rows
 
 

@@ -14,8 +14,9 @@ from ketrdf.pipeline.cache import read_cache
 from ketrdf.pipeline.export import FORMATS, serialize
 from ketrdf.query.parameters import expand_iri
 from ketrdf.query.results import QueryResult, render
+from ketrdf.rdfio.terms import short_name
 from ketrdf.stores.endpoint import parse_results
-from ketrdf.vocabulary import BASE, KR, short_name
+from ketrdf.vocabulary import BASE, KR
 
 EX = "http://example.org/ketrdf-test/"
 

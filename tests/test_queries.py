@@ -214,10 +214,10 @@ def _sorted_lists(rows: tuple[tuple[object, ...], ...]) -> list[list[list[str]]]
 
 @pytest.mark.parametrize("hostile", ['en") } } DROP ALL #', "x' . ?s ?p ?o", '"""', "\\\\u0022", "a\\b"])
 def test_values_binding_keeps_hostile_text_inert(hostile: str) -> None:
-    from ketrdf.engines.oxigraph import load_store
     from ketrdf.engines.oxigraph import run as run_on_oxigraph
     from ketrdf.query.gate import gate
     from ketrdf.query.values import with_values
+    from ketrdf.rdfio.terms import load_store
 
     text = with_values("SELECT ?x WHERE { BIND (?v AS ?x) }", {"v": Literal(hostile)})
     # an engine reads the bound text as it is (it is canonical already): the gate's parse, Oxigraph

@@ -16,14 +16,14 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from ketrdf.cli import main
-from ketrdf.engines.oxigraph import load_dataset
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
-from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
-from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters, run_saved_query
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import Parameter, SavedQuery, load_saved_queries
+from ketrdf.rdfio.terms import load_dataset
 from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 from tests.conftest import REPO
 from tests.stores import Store

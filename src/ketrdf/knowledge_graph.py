@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +84,20 @@ def union_view(graphs: Sequence[Graph]) -> Graph:
     return bind_prefixes(Graph(store=UnionStore(graphs)))
 
 
+def local_dataset(graphs: Mapping[URIRef, Graph]) -> Dataset:
+    """The graphs as named graphs of one rdflib Dataset whose default graph is their union.
+
+    What ``ketrdf serve`` and the Oxigraph engine give a query: ``GRAPH`` sees each graph.
+    """
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset)
+    for name, graph in graphs.items():
+        if len(graph):
+            named = dataset.graph(name)
+            named += graph
+    return dataset
+
+
 @dataclass
 class KnowledgeGraph:
     """Asserted triples (ontology and content) kept apart from inferred ones.
@@ -124,15 +138,13 @@ class KnowledgeGraph:
     def dataset(self) -> Dataset:
         """The graphs as named graphs of one rdflib Dataset whose default graph is their union (a copy)."""
         if self._dataset is None:
-            from ketrdf.engines.rdflib_sparql import local_dataset
-
             self._dataset = local_dataset(self.named_graphs())
         return self._dataset
 
     def oxigraph_store(self) -> ox.Store:
         """The graphs as named graphs of one in-memory Oxigraph store (a copy)."""
         if self._oxigraph is None:
-            from ketrdf.engines.oxigraph import load_dataset
+            from ketrdf.rdfio.terms import load_dataset
 
             self._oxigraph = load_dataset(self.named_graphs())
         return self._oxigraph

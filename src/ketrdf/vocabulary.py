@@ -9,9 +9,6 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
-
-from ketrdf.rdfio.terms import ntriples_text
 
 if TYPE_CHECKING:
     import curies
@@ -74,15 +71,3 @@ def _converter(prefixes: tuple[tuple[str, str], ...]) -> curies.Converter:
 def prefix_converter(prefixes: Mapping[str, str] = PREFIXES) -> curies.Converter:
     """A curies converter of ``prefixes`` (ketrdf's by default) that expands and compresses CURIEs."""
     return _converter(tuple(sorted(prefixes.items())))
-
-
-def short_name(node: Node, prefixes: Mapping[str, str] = PREFIXES) -> str:
-    """A node as ketrdf shows it to people: an IRI as a CURIE of ``prefixes`` when one fits.
-
-    Anything else, and an IRI that no prefix fits, in its N-Triples form.
-    """
-    if isinstance(node, URIRef):
-        curie = prefix_converter(prefixes).compress(str(node))
-        if curie is not None:
-            return curie
-    return ntriples_text(node)

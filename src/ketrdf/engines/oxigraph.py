@@ -11,35 +11,18 @@ only projected variables (pyoxigraph 0.5.13 refuses any other).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.term import Identifier
 
 from ketrdf.engines.bounded import within
 from ketrdf.errors import QueryError
 from ketrdf.query.results import QueryResult
 from ketrdf.query.values import with_values
-from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
+from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import PREFIXES, bind_prefixes
-
-
-def load_store(graphs: Iterable[Graph]) -> ox.Store:
-    """An in-memory store holding every triple of ``graphs`` in its default graph."""
-    store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-                 for graph in graphs for s, p, o in graph)
-    return store
-
-
-def load_dataset(graphs: Mapping[URIRef, Graph]) -> ox.Store:
-    """An in-memory store holding each graph as the named graph of its name (see :func:`run`)."""
-    store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
-                         ox.NamedNode(str(name)))
-                 for name, graph in graphs.items() for s, p, o in graph)
-    return store
 
 
 def _answer(result: object) -> QueryResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 from rdflib.term import Identifier
 
 from ketrdf.engines.bounded import within
@@ -37,20 +37,6 @@ def run_sparql(graph: Graph, text: str, bindings: Mapping[str, Identifier] | Non
         return QueryResult(variables=tuple(str(var) for var in result.vars or ()), rows=rows)
 
     return within(work, origin, timeout)
-
-
-def local_dataset(graphs: Mapping[URIRef, Graph]) -> Dataset:
-    """The graphs as named graphs of one rdflib Dataset whose default graph is their union.
-
-    What ``ketrdf serve`` and the Oxigraph engine give a query: ``GRAPH`` sees each graph.
-    """
-    dataset = Dataset(default_union=True)
-    bind_prefixes(dataset)
-    for name, graph in graphs.items():
-        if len(graph):
-            named = dataset.graph(name)
-            named += graph
-    return dataset
 
 
 class RdflibEngine:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from rdflib.term import Node
 
-from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
-from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.vocabulary import PREFIXES
 

@@ -23,7 +23,8 @@ from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.query.gate import prepare
 from ketrdf.rdfio.parse import load_file
-from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes, short_name
+from ketrdf.rdfio.terms import short_name
+from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes
 
 
 @dataclass(frozen=True)

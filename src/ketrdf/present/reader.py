@@ -11,8 +11,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from ketrdf.engines.oxigraph import load_dataset, run
+from ketrdf.engines.oxigraph import run
 from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.rdfio.terms import load_dataset
 from ketrdf.vocabulary import PREFIXES
 
 BIOREGISTRY = "https://bioregistry.io/registry/"

@@ -14,8 +14,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
-from ketrdf.rdfio.terms import ntriples_text
-from ketrdf.vocabulary import short_name
+from ketrdf.rdfio.terms import ntriples_text, short_name
 
 if TYPE_CHECKING:
     import pandas

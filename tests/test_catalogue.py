@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.descriptions import describe_saved_queries
-from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.saved import SavedQuery, load_saved_queries
 from ketrdf.vocabulary import KR, SH
 

@@ -180,7 +180,7 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
 def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Project) -> None:
     from ketrdf.pipeline.build import check_graph
     from ketrdf.pipeline.cache import cached_graph
-    from ketrdf.pipeline.export import serialize
+    from ketrdf.rdfio.writers import serialize
 
     assert cached_graph(project_copy) is None
     assert run(project_copy, "build").exit_code == 0

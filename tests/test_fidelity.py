@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.vocabulary import KET, KR
 from tests.conftest import DATA

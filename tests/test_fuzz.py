@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError, QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.saved import SavedQuery, load_saved_queries
 from ketrdf.rdfio.parse import load_file
 

@@ -15,9 +15,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
 from ketrdf.cli import main
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.vocabulary import KR
 from tests.conftest import DATA

@@ -21,14 +21,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ketrdf.cli import main
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError
 from ketrdf.pipeline.build import check_graph
-from ketrdf.pipeline.export import FORMATS, serialize
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.saved import load_saved_queries
+from ketrdf.rdfio.formats import FORMATS
 from ketrdf.rdfio.parse import load_file
+from ketrdf.rdfio.writers import serialize
 from tests.stores import EMPTY_RESULTS, Listener, Seen, served
 
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from ketrdf.cli import main
 from ketrdf.errors import OutputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import serialize
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes
+from ketrdf.rdfio.writers import serialize
 
 KETRDF = [sys.executable, "-m", "ketrdf"]
 

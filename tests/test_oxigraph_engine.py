@@ -13,10 +13,11 @@ from rdflib.term import Node
 
 from ketrdf.cli import main
 from ketrdf.engines.oxigraph import run
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.rdfio.terms import from_oxigraph, load_store, to_oxigraph
 from tests.test_stores import canonical_rows

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 import ketrdf
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError, QueryError, ValidationFailed
 from ketrdf.external.extract import module_path
 from ketrdf.knowledge_graph import KnowledgeGraph
@@ -24,7 +25,6 @@ from ketrdf.pipeline import build as build_module
 from ketrdf.pipeline.build import build, obtain_graph
 from ketrdf.pipeline.cache import cached_graph, triple_counts
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.release.release import release

@@ -11,10 +11,11 @@ from rdflib.term import Node
 from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.cache import read_cache
-from ketrdf.pipeline.export import FORMATS, serialize
 from ketrdf.query.parameters import expand_iri
 from ketrdf.query.results import QueryResult, render
+from ketrdf.rdfio.formats import FORMATS
 from ketrdf.rdfio.terms import short_name
+from ketrdf.rdfio.writers import serialize
 from ketrdf.stores.endpoint import parse_results
 from ketrdf.vocabulary import BASE, KR
 

@@ -74,8 +74,8 @@ def test_scaled_copies_are_independent(project: Project) -> None:
 
 def test_every_saved_query_gives_the_same_rows_with_owlrl(project: Project) -> None:
     """Issue 7, target 4: the fast engine changes no answer of the catalogue on the review graph."""
+    from ketrdf.engines.rdflib_sparql import run_saved_query
     from ketrdf.pipeline.build import check_graph
-    from ketrdf.query.parameters import run_saved_query
     from ketrdf.query.saved import load_saved_queries
 
     fast = check_graph(project, reasoner=get_reasoner("rl")).kg.union()

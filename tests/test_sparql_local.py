@@ -17,10 +17,10 @@ from rdflib.namespace import RDF
 
 from ketrdf.cli import main
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import Parameter, SavedQuery, load_saved_queries
 from ketrdf.rdfio.terms import load_dataset

@@ -30,14 +30,15 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ketrdf.cli import main
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import GRAPH_SELECTIONS, serialize
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.query.values import with_values
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS, serialize
 from ketrdf.stores.endpoint import Endpoint, select
 from ketrdf.stores.push import STAGING_PREFIX, plan
 from tests.stores import FaultProxy, Listener, Store, served, start_store, stop_store

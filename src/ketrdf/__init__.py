@@ -6,7 +6,8 @@ The command line (``ketrdf``) only wraps the functions listed in ``__all__``.
 
 from pathlib import Path
 
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.answer import answer_queries, choose_queries, query_engine
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.engines.reasoners import OwlrlReasoner, Reasoner
 from ketrdf.engines.sparql import SparqlEngine, register_engine, sparql_engine
 from ketrdf.errors import (
@@ -18,16 +19,16 @@ from ketrdf.errors import (
 )
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import BuildResult, Checked, build, check_graph, obtain_graph
-from ketrdf.pipeline.export import FORMATS, GRAPH_SELECTIONS, export, serialize
+from ketrdf.pipeline.export import export
 from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.pipeline.validate import ValidationReport, validate
 from ketrdf.project import Project
-from ketrdf.query.answer import answer_queries, choose_queries, query_engine
-from ketrdf.query.parameters import run_saved_query
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import SavedQuery, load_saved_queries
+from ketrdf.rdfio.formats import FORMATS
 from ketrdf.rdfio.parse import load_file
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS, serialize
 
 __version__ = "0.1.0"
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ketrdf.pipeline.formats import FORMAT_CHOICES
+from ketrdf.rdfio.formats import FORMAT_CHOICES
 
 if TYPE_CHECKING:
     from ketrdf.engines.reasoners import Reasoner
@@ -358,10 +358,10 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
               default_graphs: tuple[str, ...], auth: str | None, netrc_file: Path | None,
               retries: int, engine: str) -> None:
     """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
-    from ketrdf.pipeline.export import GRAPH_SELECTIONS
-    from ketrdf.query.answer import answer_queries, choose_queries, query_engine
+    from ketrdf.answer import answer_queries, choose_queries, query_engine
     from ketrdf.query.results import render
     from ketrdf.query.saved import load_saved_queries
+    from ketrdf.rdfio.writers import GRAPH_SELECTIONS
 
     chosen = choose_queries(load_saved_queries(_project(ctx).queries_dir), name, run_all)
     values = _parse_params(params)
@@ -470,7 +470,7 @@ def show(ctx: click.Context, identifier: str, lang: str, output_format: str, out
 @click.option("--format", "output_format", required=True, type=click.Choice(FORMAT_CHOICES),
               help="The RDF format to write; nanopub: a nanopublication per claim (TriG); "
                    "kgx: KGX nodes and edges TSV files in the folder -o DIR.")
-@click.option("--graph", "selection", type=Choices("ketrdf.pipeline.export:GRAPH_SELECTIONS"),
+@click.option("--graph", "selection", type=Choices("ketrdf.rdfio.writers:GRAPH_SELECTIONS"),
               default="all", show_default=True, help="Which triples to export.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file instead of standard output (kgx: into this folder).")
@@ -478,7 +478,7 @@ def show(ctx: click.Context, identifier: str, lang: str, output_format: str, out
 def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
     """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
     from ketrdf.pipeline.export import export as write_export
-    from ketrdf.pipeline.export import serialize_chunks
+    from ketrdf.rdfio.writers import serialize_chunks
 
     if output_format == "kgx":
         from ketrdf.pipeline import kgx
@@ -515,7 +515,7 @@ def export(ctx: click.Context, output_format: str, selection: str, output: Path 
               help="A Graph Store Protocol endpoint: upload batches by HTTP POST instead of INSERT DATA.")
 @click.option("--graph", default=None, metavar="IRI",
               help="Put every selected triple into this one graph (default: ketrdf's named graphs).")
-@click.option("--what", type=Choices("ketrdf.pipeline.export:GRAPH_SELECTIONS"), default="all",
+@click.option("--what", type=Choices("ketrdf.rdfio.writers:GRAPH_SELECTIONS"), default="all",
               show_default=True, help="Which triples to push.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Triples per request (default: 10000 by Graph Store, 1000 by SPARQL Update, "

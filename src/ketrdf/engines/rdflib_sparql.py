@@ -9,7 +9,9 @@ from rdflib.term import Identifier
 
 from ketrdf.engines.bounded import within
 from ketrdf.query.gate import prepare, query_form
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
+from ketrdf.query.saved import SavedQuery
 from ketrdf.vocabulary import bind_prefixes
 
 
@@ -49,3 +51,10 @@ class RdflibEngine:
             timeout: float | None = None) -> QueryResult:
         """See :func:`run_sparql`."""
         return run_sparql(self.graph, text, bindings, origin, timeout)
+
+
+def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
+                    timeout: float | None = None) -> QueryResult:
+    """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
+    bindings = bind_parameters(query, values or {}, graph)
+    return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)

@@ -147,7 +147,7 @@ def to_table(result: QueryResult, title: str = "") -> str:
 def render_graph(graph: Graph, output_format: str) -> str:
     """A CONSTRUCT or DESCRIBE answer in one of :data:`GRAPH_FORMATS`, by the export serializers."""
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.pipeline.export import serialize
+    from ketrdf.rdfio.writers import serialize
 
     return serialize(KnowledgeGraph(ontology=Graph(), content=graph), output_format, "asserted").decode()
 

@@ -26,9 +26,10 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline import kgx, nanopub
 from ketrdf.pipeline.build import check_graph, failure
 from ketrdf.pipeline.cache import Progress, quiet, triple_counts
-from ketrdf.pipeline.export import FORMATS, export
+from ketrdf.pipeline.export import export
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
+from ketrdf.rdfio.formats import FORMATS
 from ketrdf.release import diff, ontology, void
 from ketrdf.release.versions import RELEASE_FILE, check_newer, parse_version, releases_dir
 

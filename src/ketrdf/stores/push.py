@@ -25,8 +25,8 @@ from rdflib.term import Node
 
 from ketrdf.errors import InputError, StoreError
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
-from ketrdf.pipeline.export import GRAPH_SELECTIONS
 from ketrdf.rdfio.terms import ntriples_text
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS
 from ketrdf.stores.endpoint import Endpoint, gsp_post, select, update
 from ketrdf.vocabulary import IRI_FORBIDDEN
 

@@ -3,7 +3,7 @@
 What ``ketrdf query run`` does, callable from Python::
 
     kg = obtain_graph(project)
-    queries = choose_queries(load_catalog(project.queries_dir), "evidence")
+    queries = choose_queries(load_saved_queries(project.queries_dir), "evidence")
     for answer in answer_queries(kg, queries, {"claim": "ENAN-9"}, query_engine(kg, "oxigraph")):
         print(answer.result.rows)
 """

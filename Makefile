@@ -59,4 +59,4 @@ lock: ## re-pin requirements.lock from pyproject.toml in a scratch environment
 	mv requirements.lock.tmp requirements.lock && rm -rf .lock-venv
 
 clean: ## remove build/ and the virtual environment
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) .setuptools-build

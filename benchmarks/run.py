@@ -72,19 +72,19 @@ def generate(copies: int, target: Path) -> None:
 
 def run_once(engine: str, source: Path) -> dict[str, float]:
     """Run the pipeline once in this process on ``source``; seconds and peak MB per stage, per query."""
-    from ketrdf.engines.oxigraph import load_store
-    from ketrdf.engines.oxigraph import run as run_on_oxigraph
-    from ketrdf.engines.rdflib_sparql import run_sparql
+    from ketrdf.engines.reasoners import get_reasoner
+    from ketrdf.engines.sparql import sparql_engine
+    from ketrdf.engines.validators import get_validator
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.pipeline.export import export
     from ketrdf.pipeline.qc import load_checks, run_checks
-    from ketrdf.pipeline.reason import get_reasoner, reason
+    from ketrdf.pipeline.reason import reason
     from ketrdf.pipeline.rules import load_rules
     from ketrdf.pipeline.sources import load_sources
     from ketrdf.pipeline.validate import load_shapes, validate
     from ketrdf.project import Project
     from ketrdf.query.parameters import bind_parameters
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
     from ketrdf.rdfio.parse import load_file
 
     project = Project(ROOT)
@@ -92,8 +92,9 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
     # Example parameters name things by label; in N copies a label names N things, so
     # they are resolved once in the review itself (copy 0 keeps its IRIs).
     review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
-    catalog = load_catalog(project.queries_dir)
-    bindings = {name: bind_parameters(saved, saved.example, review_union) for name, saved in catalog.items()}
+    saved_queries = load_saved_queries(project.queries_dir)
+    bindings = {name: bind_parameters(saved, saved.example, review_union)
+                for name, saved in saved_queries.items()}
     del review_union
     gc.collect()
     _reset_peak()
@@ -112,30 +113,23 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
         stage("reason", mark)
 
         mark = time.perf_counter()
-        graphs = list(kg.named_graphs().values())
-        if engine == "rl":  # as ketrdf builds: pyshacl-turbo on the graphs, one Oxigraph store for the rest
-            store = load_store(graphs)
-            report = validate(graphs, load_shapes(project.shape_files()), "fast")
-            problems = run_checks(store, load_checks(project.qc_dir))
-        else:
-            union = kg.union()
-            report = validate(union, load_shapes(project.shape_files()), "pyshacl")
-            problems = run_checks(union, load_checks(project.qc_dir))
+        # as ketrdf builds: pyshacl-turbo, then QC and queries on Oxigraph; or the reference engines
+        validator = "fast" if engine == "rl" else "pyshacl"
+        report = validate(kg, load_shapes(project.shape_files()), validator)
+        sparql = sparql_engine(get_validator(validator).sparql_engine, kg)
+        problems = run_checks(sparql, load_checks(project.qc_dir))
         stage("validate", mark)
         if report.violations() or problems:
             found = f"{report.violations()[:3]} {problems[:3]}"
             raise SystemExit(f"the generated graph does not validate: {found}")
 
         mark = time.perf_counter()
-        for name, saved in catalog.items():
+        for name, saved in saved_queries.items():
             query_started = time.perf_counter()
-            if engine == "rl":
-                run_on_oxigraph(store, saved.text, bindings[name], origin=name)
-            else:
-                run_sparql(union, saved.text, bindings[name], origin=name)
+            sparql.run(saved.text, bindings[name], origin=name)
             figures[f"query {name}"] = time.perf_counter() - query_started
         stage("queries", mark)
-        store = union = None  # as in ketrdf build, the query engine's copy is gone before export
+        kg.forget_stores()  # as in ketrdf build, the query engine's copy is gone before export
 
         mark = time.perf_counter()
         export(kg, "nquads", Path(folder) / "ketrdf.nq")
@@ -155,8 +149,9 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     from rdflib.namespace import RDF
     from synthetic import scaled_content
 
+    from ketrdf.engines.reasoners import get_reasoner
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.pipeline.reason import get_reasoner, reason
+    from ketrdf.pipeline.reason import reason
     from ketrdf.pipeline.rules import load_rules
     from ketrdf.pipeline.sources import load_sources
     from ketrdf.pipeline.validate import load_shapes, validate
@@ -166,7 +161,7 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     project = Project(ROOT)
     review = load_sources(project)
     kg = KnowledgeGraph(review.ontology, scaled_content(review.content, copies))
-    graphs = list(reason(kg, load_rules(project.rule_files()), get_reasoner("rl")).named_graphs().values())
+    reasoned = reason(kg, load_rules(project.rule_files()), get_reasoner("rl"))
     shapes = load_shapes(project.shape_files())
 
     def closure(node: object, out: Graph) -> None:
@@ -180,7 +175,7 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
         runs = []
         for _ in range(3):
             started = time.perf_counter()
-            validate(graphs, alone, "fast")
+            validate(reasoned, alone, "fast")
             runs.append(time.perf_counter() - started)
         return min(runs)
 
@@ -197,8 +192,9 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
 
 def validation_times(source: Path, validators: list[str], repeat: int) -> dict[str, float]:
     """Best-of-``repeat`` seconds of validating the reasoned graph of ``source`` with each validator."""
+    from ketrdf.engines.reasoners import get_reasoner
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.pipeline.reason import get_reasoner, reason
+    from ketrdf.pipeline.reason import reason
     from ketrdf.pipeline.rules import load_rules
     from ketrdf.pipeline.validate import load_shapes, validate
     from ketrdf.project import Project
@@ -206,14 +202,14 @@ def validation_times(source: Path, validators: list[str], repeat: int) -> dict[s
 
     project = Project(ROOT)
     kg = KnowledgeGraph(load_file(project.ontology_file), load_file(source))
-    graphs = list(reason(kg, load_rules(project.rule_files()), get_reasoner("rl")).named_graphs().values())
+    reasoned = reason(kg, load_rules(project.rule_files()), get_reasoner("rl"))
     shapes = load_shapes(project.shape_files())
-    figures = {"triples": float(sum(len(graph) for graph in graphs))}
+    figures = {"triples": float(sum(len(graph) for graph in reasoned.named_graphs().values()))}
     for validator in validators:
         runs = []
         for _ in range(repeat):
             started = time.perf_counter()
-            report = validate(graphs, shapes, validator)
+            report = validate(reasoned, shapes, validator)
             runs.append(time.perf_counter() - started)
             if not report.conforms:
                 raise SystemExit(f"{validator}: the generated graph does not validate")

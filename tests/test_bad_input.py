@@ -238,7 +238,7 @@ CASES = [
         "query that runs for ever",
         ["sparql", "--timeout", "1", "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"],
         2,
-        r"query stopped after the time limit of 1.0 s",
+        r"query: stopped after the time limit of 1 s \(--timeout\)",
     ),
     command_case("unknown saved query", ["query", "run", "nope"], 2, "unknown query 'nope'; saved queries: "),
     command_case(

@@ -170,7 +170,7 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ketrdf.query.saved.load_catalog", explode)
+    monkeypatch.setattr("ketrdf.query.saved.load_saved_queries", explode)
     result = run(project, "query", "list")
     assert result.exit_code == 4
     assert result.stderr.strip() == (
@@ -182,7 +182,7 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
 def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Project) -> None:
     from ketrdf.pipeline.build import check_graph
     from ketrdf.pipeline.cache import cached_graph
-    from ketrdf.pipeline.export import serialize
+    from ketrdf.rdfio.writers import serialize
 
     assert cached_graph(project_copy) is None
     assert run(project_copy, "build").exit_code == 0

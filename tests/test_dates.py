@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from rdflib import Literal
 
 from ketrdf.cli import main
-from ketrdf.engines.oxigraph import load_store, run
+from ketrdf.engines.oxigraph import run
 from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.results import QueryResult
+from ketrdf.rdfio.terms import load_store
 
 pytestmark = pytest.mark.integration  # the review's dates on both engines
 

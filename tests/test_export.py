@@ -14,9 +14,11 @@ from rdflib.compare import isomorphic
 
 from ketrdf.errors import OutputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import FORMATS, export, serialize
+from ketrdf.pipeline.export import export
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_chunks
+from ketrdf.rdfio.formats import FORMATS
+from ketrdf.rdfio.writers import serialize
 from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 
 R, S = KR["r-ketamine"], KR["s-ketamine"]

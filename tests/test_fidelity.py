@@ -8,12 +8,11 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.vocabulary import KET, KR
 from tests.conftest import DATA
 
@@ -89,8 +88,8 @@ def test_enan_15_details_from_titles_stay_with_the_references(reasoned: Knowledg
           { ?claim ket:dosing ?what } UNION { ?claim ket:hasEvidence/ket:dosing ?what }
           UNION { ?claim ket:studiedPopulation|ket:indication ?what }
           UNION { ?claim ket:hasEvidence/ket:studiedPopulation ?what }
-          UNION { ?claim ket:hasEvidence ?e . ?e a ket:RandomisedControlledTrial .
-                  BIND (ket:RandomisedControlledTrial AS ?what) }
+          UNION { ?claim ket:hasEvidence ?e . ?e a ket:ControlledTrial .
+                  BIND (ket:ControlledTrial AS ?what) }
         }""")
     assert carried == set()
     routes = select(union, """
@@ -269,7 +268,7 @@ def test_whose_view_query_separates_the_author_from_the_field(
     project: Project, reasoned: KnowledgeGraph
 ) -> None:
     """The saved query answers the same question: HIST-7's hypothesis is not the author's."""
-    saved = load_catalog(project.queries_dir)["whose-view"]
+    saved = load_saved_queries(project.queries_dir)["whose-view"]
     result = run_saved_query(reasoned.union(), saved, {})
     found = [dict(zip(result.variables, (str(t) for t in row), strict=True)) for row in result.rows]
     own = {(r["claim_id"], r["status_label"]) for r in found if r["authors_own"] == "yes"}
@@ -312,3 +311,47 @@ def test_the_review_has_no_claim_resting_on_a_title(reasoned: KnowledgeGraph) ->
     assert len(details) >= 7
     for reference, _p, _detail in details:
         assert (reference, KET["referenceNumber"], None) in reasoned.union()
+
+
+def test_trials_are_controlled_as_the_review_says_never_randomised(reasoned: KnowledgeGraph) -> None:
+    """HIST-9 and BIP-1: the review calls both trials placebo-controlled and double-blind;
+    HIST-10: the Columbia group compared ketamine with another anaesthetic, midazolam.
+    It never says the patients were randomised (that word is in reference 6's title only)."""
+    union = reasoned.union()
+    designs = select(union, """
+        SELECT DISTINCT ?id ?design WHERE {
+          VALUES ?id { "HIST-9" "HIST-10" "BIP-1" }
+          ?claim ket:claimId ?id ; ket:hasEvidence/a ?design .
+          FILTER (?design IN (ket:ControlledTrial, ket:ClinicalStudy))
+        }""")
+    assert {(claim, local(design)) for claim, design in designs} == {
+        ("HIST-9", "ControlledTrial"), ("HIST-10", "ControlledTrial"), ("BIP-1", "ControlledTrial"),
+        ("HIST-9", "ClinicalStudy"), ("HIST-10", "ClinicalStudy"), ("BIP-1", "ClinicalStudy"),
+    }
+    assert not select(union, "SELECT ?c WHERE { ?c a ?design FILTER (CONTAINS(STR(?design), 'Random')) }")
+
+
+def test_animal_studies_name_a_species_only_where_the_review_does(reasoned: KnowledgeGraph) -> None:
+    """ENAN-9, ENAN-12, ENAN-14 and ENAN-17: the review speaks of animals or animal models
+    of depression (and of replications of those findings) without naming a species;
+    ENAN-13: rats (posterior cingulate cortex of the rat); ANIM-1: rodents such as rats and
+    mice. No assay is named for the PV-cell or HSP-70 findings (ENAN-12, ENAN-13)."""
+    union = reasoned.union()
+    taxa = select(union, """
+        SELECT DISTINCT ?id ?taxon WHERE {
+          VALUES ?id { "ENAN-9" "ENAN-12" "ENAN-13" "ENAN-14" "ENAN-17" "ANIM-1" }
+          ?claim ket:claimId ?id ; ket:hasEvidence/ket:inTaxon ?taxon .
+        }""")
+    by_claim: dict[str, set[str]] = {}
+    for claim, taxon in taxa:
+        by_claim.setdefault(claim, set()).add(local(taxon))
+    assert by_claim == {
+        "ENAN-9": {"non-human-animals"}, "ENAN-12": {"non-human-animals"}, "ENAN-13": {"rat"},
+        "ENAN-14": {"non-human-animals"}, "ENAN-17": {"non-human-animals"}, "ANIM-1": {"rodentia"},
+    }
+    assays = select(union, """
+        SELECT DISTINCT ?assay WHERE {
+          VALUES ?id { "ENAN-12" "ENAN-13" }
+          ?claim ket:claimId ?id ; ket:hasEvidence/ket:usesAssay ?assay .
+        }""")
+    assert {local(assay) for (assay,) in assays} == {"locomotion-test", "prepulse-inhibition-test"}

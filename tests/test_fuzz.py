@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError, QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
-from ketrdf.query.saved import SavedQuery, load_catalog
+from ketrdf.query.saved import SavedQuery, load_saved_queries
 from ketrdf.rdfio.parse import load_file
 
 pytestmark = pytest.mark.integration  # hundreds of generated inputs, on the review
@@ -25,8 +25,8 @@ def valid_content(project: Project) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def catalog(project: Project) -> dict[str, SavedQuery]:
-    return load_catalog(project.queries_dir)
+def saved_queries(project: Project) -> dict[str, SavedQuery]:
+    return load_saved_queries(project.queries_dir)
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +78,11 @@ def test_mutated_content_gives_a_graph_or_a_clear_error(
 @SETTINGS
 @given(value=st.text(max_size=200))
 def test_any_string_claim_id_is_inert(
-    value: str, catalog: dict[str, SavedQuery], graph: Graph
+    value: str, saved_queries: dict[str, SavedQuery], graph: Graph
 ) -> None:
     before = len(graph)
     try:
-        result = run_saved_query(graph, catalog["evidence"], {"claim": value})
+        result = run_saved_query(graph, saved_queries["evidence"], {"claim": value})
     except InputError as error:  # a value that is no claim id: refused with the choices
         assert str(error).startswith("parameter 'claim'")
     else:
@@ -93,12 +93,12 @@ def test_any_string_claim_id_is_inert(
 @SETTINGS
 @given(value=st.text(max_size=200))
 def test_any_string_compound_resolves_or_is_refused(
-    value: str, catalog: dict[str, SavedQuery], graph: Graph
+    value: str, saved_queries: dict[str, SavedQuery], graph: Graph
 ) -> None:
     before = len(graph)
     try:
         run_saved_query(
-            graph, catalog["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"}
+            graph, saved_queries["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"}
         )
     except (InputError, QueryError) as error:
         assert "parameter 'a'" in str(error) or "is not an absolute IRI" in str(error)

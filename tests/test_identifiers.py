@@ -112,7 +112,7 @@ def test_bad_absence_rows_are_refused(project: Project, tmp_path: Path, source: 
 
 
 EVIDENCE_DESIGNS = [KET[name] for name in (
-    "RandomisedControlledTrial", "ClinicalStudy", "AnimalModelStudy", "ImagingStudy", "ReceptorBindingStudy",
+    "ControlledTrial", "ClinicalStudy", "AnimalModelStudy", "ImagingStudy", "ReceptorBindingStudy",
     "MetaAnalysis", "Commentary", "AuthorStatement", "ReviewSynthesis")]
 
 

@@ -15,10 +15,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
 from ketrdf.cli import main
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.vocabulary import KR
 from tests.conftest import DATA
 
@@ -86,7 +86,7 @@ def test_link_reports_exact_stereo_mismatch_and_missing(project: Project) -> Non
 def test_saved_query_answers_through_imported_chebi_roles(project_copy: Project) -> None:
     """ANIM-2 / NMDA claims aside, ChEBI itself says ketamine is an NMDA receptor antagonist: with the
     module, the role query finds the racemate through CHEBI:6121; without it, it finds nothing."""
-    saved = load_catalog(project_copy.queries_dir)["compounds-by-chebi-role"]
+    saved = load_saved_queries(project_copy.queries_dir)["compounds-by-chebi-role"]
     before = run_saved_query(check_graph(project_copy).kg.union(), saved, saved.example)
     assert before.rows == ()
     assert cli(project_copy, "import", "chebi", str(FIXTURE)).exit_code == 0

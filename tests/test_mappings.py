@@ -24,7 +24,7 @@ from ketrdf.external.mappings import (
     read_prefixes,
     read_table,
 )
-from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.project import Project
 from ketrdf.vocabulary import KET, KR
 
@@ -42,7 +42,7 @@ def test_table_and_graph_agree(project: Project, table: list[Mapping], reasoned:
     (Vocabulary alignments such as ket:Person to foaf:Person are not identifier mappings.)"""
     systems = tuple(record.uri_prefix for record in read_prefixes(project.prefixes_file))
     rows = {(m.subject, PREDICATES[m.predicate_id], m.object) for m in table}
-    asserted = reasoned.asserted()
+    asserted = union_copy((reasoned.ontology, reasoned.content))
     in_graph = {(s, p, o) for p in PREDICATES.values() for s, o in asserted.subject_objects(p)
                 if isinstance(o, URIRef) and str(o).startswith(systems)}
     assert rows == in_graph

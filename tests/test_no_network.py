@@ -21,14 +21,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ketrdf.cli import main
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError
 from ketrdf.pipeline.build import check_graph
-from ketrdf.pipeline.export import FORMATS, serialize
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
-from ketrdf.query.parameters import run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.saved import load_saved_queries
+from ketrdf.rdfio.formats import FORMATS
 from ketrdf.rdfio.parse import load_file
+from ketrdf.rdfio.writers import serialize
 from tests.stores import EMPTY_RESULTS, Listener, Seen, served
 
 pytestmark = pytest.mark.integration  # the whole pipeline on the review
@@ -108,7 +109,7 @@ def test_whole_pipeline_offline(project: Project, attempts: list[str]) -> None:
     checked = check_graph(project)
     assert checked.passes
     union = checked.kg.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         run_saved_query(union, saved, saved.example)
     for name in FORMATS:
         assert serialize(checked.kg, name)

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from ketrdf.cli import main
 from ketrdf.errors import OutputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import serialize
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes
+from ketrdf.rdfio.writers import serialize
 
 pytestmark = pytest.mark.integration  # exports of the review, some into subprocesses
 
@@ -146,7 +146,7 @@ def test_ctrl_c_exits_130(project: Project, monkeypatch: pytest.MonkeyPatch) -> 
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ketrdf.query.saved.load_catalog", interrupted)
+    monkeypatch.setattr("ketrdf.query.saved.load_saved_queries", interrupted)
     result = CliRunner().invoke(main, ["--project", str(project.root), "query", "list"])
     assert result.exit_code == 130
     assert result.stderr.strip() == "ketrdf: error: interrupted"

@@ -8,25 +8,23 @@ tests fail: they are never skipped.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.vocabulary import KET
 from tests.conftest import DATA
+from tests.owl_checker import CHECKER, java_classpath
 
 pytestmark = pytest.mark.integration  # HermiT and the OWL API, in Java
 
-CHECKER = Path(__file__).resolve().parent / "owl" / "OwlCheck.java"
 FIXTURES = DATA / "owl"
 RESERVED = (str(RDF), str(RDFS), str(OWL), str(XSD))
 PROPERTY_KINDS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
@@ -109,7 +107,7 @@ def foreign_datatypes(graph: Graph) -> list[str]:
 
 def without_external_declarations(graph: Graph) -> Graph:
     """The graph less the declarations of terms outside ketrdf's namespace (the graph of ae586c5)."""
-    stripped = merge([graph])
+    stripped = union_copy([graph])
     for term, kind in list(stripped.subject_objects(RDF.type)):
         if _is_term(term) and not str(term).startswith(str(KET)) and kind in PROPERTY_KINDS | CLASS_KINDS:
             stripped.remove((term, RDF.type, kind))
@@ -117,12 +115,12 @@ def without_external_declarations(graph: Graph) -> Graph:
 
 
 def test_every_term_used_is_declared(reasoned: KnowledgeGraph) -> None:
-    asserted = merge([reasoned.ontology, reasoned.content, reasoned.imports])
+    asserted = union_copy([reasoned.ontology, reasoned.content, reasoned.imports])
     assert undeclared_terms(asserted) == []
 
 
 def test_every_literal_has_an_owl2_rl_datatype(reasoned: KnowledgeGraph) -> None:
-    everything = merge([reasoned.ontology, reasoned.content, reasoned.imports, reasoned.inferred])
+    everything = union_copy([reasoned.ontology, reasoned.content, reasoned.imports, reasoned.inferred])
     assert foreign_datatypes(everything) == []
 
 
@@ -141,13 +139,6 @@ def test_the_lists_find_what_they_look_for() -> None:
 # --- The OWL API profile checker and HermiT -------------------------------------------------------
 
 
-def _java_classpath() -> str:
-    spec = importlib.util.find_spec("owlready2")
-    assert spec is not None and spec.submodule_search_locations, "owlready2 (a dev dependency) is missing"
-    hermit = Path(next(iter(spec.submodule_search_locations))) / "hermit"
-    return f"{hermit}:{hermit / 'HermiT.jar'}"
-
-
 @pytest.fixture(scope="module")
 def owl_report(reasoned: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """What OwlCheck.java finds in each graph: `check: finding` lines by graph name."""
@@ -156,17 +147,17 @@ def owl_report(reasoned: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactor
         pytest.fail("java not found: `scripts/store install` (run by `make test`) installs Debian's "
                     "default-jre-headless")
     folder = tmp_path_factory.mktemp("owl")
-    asserted = merge([reasoned.ontology, reasoned.content])
+    asserted = union_copy([reasoned.ontology, reasoned.content])
     graphs = {
         "asserted": asserted,
-        "reasoned": merge([asserted, reasoned.inferred]),
+        "reasoned": union_copy([asserted, reasoned.inferred]),
         "undeclared": without_external_declarations(asserted),
         **{path.stem: Graph().parse(path) for path in sorted(FIXTURES.glob("*.ttl"))},
     }
     for name, graph in graphs.items():
         graph.serialize(folder / f"{name}.owl", format="xml")
     files = [f"{name}.owl" for name in graphs]
-    done = subprocess.run([java, "-cp", _java_classpath(), str(CHECKER), *files], cwd=folder,
+    done = subprocess.run([java, "-cp", java_classpath(), str(CHECKER), *files], cwd=folder,
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     report: dict[str, list[str]] = {name: [] for name in graphs}
@@ -199,7 +190,7 @@ def test_the_profile_checker_finds_what_the_python_list_finds(reasoned: Knowledg
     # prov:wasDerivedFrom as one between annotation properties. Only external terms are compared.
     by_owl_api = {match.group(1) for line in owl_report["undeclared"] for match in named.finditer(line)
                   if not match.group(1).startswith(str(KET))}
-    asserted = merge([reasoned.ontology, reasoned.content])
+    asserted = union_copy([reasoned.ontology, reasoned.content])
     problems = undeclared_terms(without_external_declarations(asserted))
     by_list = {problem.split(" ", 1)[0] for problem in problems}
     assert by_owl_api == by_list

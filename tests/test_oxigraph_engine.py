@@ -12,20 +12,21 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ketrdf.cli import main
-from ketrdf.engines.oxigraph import load_store, run
+from ketrdf.engines.oxigraph import run
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, run_saved_query
-from ketrdf.query.saved import load_catalog
-from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
+from ketrdf.query.parameters import bind_parameters
+from ketrdf.query.saved import load_saved_queries
+from ketrdf.rdfio.terms import from_oxigraph, load_store, to_oxigraph
 from tests.answers import canonical_rows
 
 
 def test_every_saved_query_answers_the_same(project: Project, reasoned: KnowledgeGraph) -> None:
     store = load_store(reasoned.named_graphs().values())
     union = reasoned.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         reference = run_saved_query(union, saved, saved.example)
         answer = run(store, saved.text, bind_parameters(saved, saved.example, union), saved.name)
         assert answer.variables == reference.variables, saved.name

@@ -7,22 +7,23 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.errors import InputError, QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, expand_iri, run_saved_query
-from ketrdf.query.saved import SavedQuery, find_query, load_catalog, read_saved_query
+from ketrdf.query.parameters import bind_parameters, expand_iri
+from ketrdf.query.saved import SavedQuery, find_query, load_saved_queries, read_saved_query
 from ketrdf.vocabulary import KR
 
 
 @pytest.fixture(scope="module")
-def catalog(project: Project) -> dict[str, SavedQuery]:
-    return load_catalog(project.queries_dir)
+def saved_queries(project: Project) -> dict[str, SavedQuery]:
+    return load_saved_queries(project.queries_dir)
 
 
-def ranking_rows(graph: Graph, catalog: dict[str, SavedQuery], lang: str = "en") -> list[dict[str, str]]:
-    result = run_saved_query(graph, catalog["antidepressant-ranking"], {"lang": lang})
+def ranking_rows(graph: Graph, saved_queries: dict[str, SavedQuery],
+                 lang: str = "en") -> list[dict[str, str]]:
+    result = run_saved_query(graph, saved_queries["antidepressant-ranking"], {"lang": lang})
     return [
         {var: ("" if term is None else str(term)) for var, term in zip(result.variables, row, strict=True)}
         for row in result.rows
@@ -47,10 +48,10 @@ CATALOGUE = {
 
 
 def test_every_saved_query_has_a_header_and_runs_on_its_example(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    assert set(catalog) >= CATALOGUE
-    for saved in catalog.values():
+    assert set(saved_queries) >= CATALOGUE
+    for saved in saved_queries.values():
         assert saved.title and saved.question, saved.name
         required = {p.name for p in saved.params if p.required}
         assert required <= set(saved.example), f"{saved.name}: its example lacks {required}"
@@ -60,10 +61,10 @@ def test_every_saved_query_has_a_header_and_runs_on_its_example(
 
 
 def test_t2_antidepressant_ranking_r_first_s_last(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # T2-antidepressant: (R)-ketamine > (R,S)-ketamine > (S)-ketamine.
-    rows = ranking_rows(reasoned.union(), catalog)
+    rows = ranking_rows(reasoned.union(), saved_queries)
     pairs = [(row["superior_label"], row["inferior_label"]) for row in rows]
     assert pairs == [
         ("(R)-ketamine", "(R,S)-ketamine"),
@@ -76,9 +77,9 @@ def test_t2_antidepressant_ranking_r_first_s_last(
 
 
 def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9_and_17(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    rows = {(r["superior"], r["inferior"]): r for r in ranking_rows(reasoned.union(), catalog)}
+    rows = {(r["superior"], r["inferior"]): r for r in ranking_rows(reasoned.union(), saved_queries)}
     r_over_s = rows[(str(KR["r-ketamine"]), str(KR["s-ketamine"]))]
     assert r_over_s["basis"] == "stated and inferred"
     assert {"ENAN-9", "ENAN-17"} <= set(r_over_s["stated_by"].split(", "))
@@ -88,42 +89,43 @@ def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9_and_17(
 
 
 def test_ranking_is_empty_without_reasoning(
-    catalog: dict[str, SavedQuery], unreasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], unreasoned: KnowledgeGraph
 ) -> None:
-    assert ranking_rows(unreasoned.union(), catalog) == []
+    assert ranking_rows(unreasoned.union(), saved_queries) == []
 
 
-def test_ranking_in_japanese(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    rows = ranking_rows(reasoned.union(), catalog, lang="ja")
+def test_ranking_in_japanese(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    rows = ranking_rows(reasoned.union(), saved_queries, lang="ja")
     assert rows[0]["superior_label"] == "(R)-ケタミン"
 
 
 def test_evidence_for_enan_9_lists_its_five_references(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    # ENAN-9 cites references 28, 30, 31, 32 and 35, from rodent models.
-    result = run_saved_query(reasoned.union(), catalog["evidence"], {"claim": "ENAN-9"})
+    # ENAN-9 cites references 28, 30, 31, 32 and 35, from animal models of depression; the
+    # review names no species for them.
+    result = run_saved_query(reasoned.union(), saved_queries["evidence"], {"claim": "ENAN-9"})
     index = {var: i for i, var in enumerate(result.variables)}
     numbers = sorted(int(str(row[index["reference_number"]])) for row in result.rows)
     assert numbers == [28, 30, 31, 32, 35]
     assert {str(row[index["design_label"]]) for row in result.rows} == {"animal model study"}
-    assert {str(row[index["taxon_label"]]) for row in result.rows} == {"rodents"}
+    assert {str(row[index["taxon_label"]]) for row in result.rows} == {"animals (species not stated)"}
 
 
-def test_unknown_query_lists_the_valid_names(catalog: dict[str, SavedQuery]) -> None:
+def test_unknown_query_lists_the_valid_names(saved_queries: dict[str, SavedQuery]) -> None:
     with pytest.raises(InputError, match=r"unknown query 'nope'; saved queries: .*antidepressant-ranking"):
-        find_query(catalog, "nope")
+        find_query(saved_queries, "nope")
 
 
 def test_missing_and_unknown_parameters_list_the_parameters(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     with pytest.raises(
         InputError, match=r"needs parameter 'a'; parameters: a \(ket:ChemicalEntity, required\)"
     ):
-        run_saved_query(reasoned.union(), catalog["compare"], {})
+        run_saved_query(reasoned.union(), saved_queries["compare"], {})
     with pytest.raises(InputError, match="has no parameter 'colour'"):
-        run_saved_query(reasoned.union(), catalog["evidence"], {"claim": "ENAN-9", "colour": "red"})
+        run_saved_query(reasoned.union(), saved_queries["evidence"], {"claim": "ENAN-9", "colour": "red"})
 
 
 INJECTIONS = [
@@ -148,10 +150,10 @@ def test_parameter_values_are_bound_not_pasted(tmp_path: Path, value: str) -> No
 
 
 def test_evidence_with_an_injected_claim_id_finds_nothing(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     union = reasoned.union()
-    evidence = catalog["evidence"]
+    evidence = saved_queries["evidence"]
     for value in INJECTIONS:
         with pytest.raises(InputError, match=r"parameter 'claim'.*choices: ANIM-1"):
             run_saved_query(union, evidence, {"claim": value})
@@ -198,7 +200,7 @@ def test_values_binding_for_endpoints_gives_the_same_answers(project: Project,
     from ketrdf.query.values import with_values
 
     union = reasoned.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         bindings = bind_parameters(saved, saved.example, union)
         inline = run_sparql(union, with_values(saved.text, bindings, saved.name))
         local = run_saved_query(union, saved, saved.example)
@@ -213,10 +215,10 @@ def _sorted_lists(rows: tuple[tuple[object, ...], ...]) -> list[list[list[str]]]
 
 @pytest.mark.parametrize("hostile", ['en") } } DROP ALL #', "x' . ?s ?p ?o", '"""', "\\\\u0022", "a\\b"])
 def test_values_binding_keeps_hostile_text_inert(hostile: str) -> None:
-    from ketrdf.engines.oxigraph import load_store
     from ketrdf.engines.oxigraph import run as run_on_oxigraph
     from ketrdf.query.gate import gate
     from ketrdf.query.values import with_values
+    from ketrdf.rdfio.terms import load_store
 
     text = with_values("SELECT ?x WHERE { BIND (?v AS ?x) }", {"v": Literal(hostile)})
     # an engine reads the bound text as it is (it is canonical already): the gate's parse, Oxigraph

@@ -8,19 +8,19 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from ketrdf.query.descriptions import catalogue_graph
-from ketrdf.query.parameters import bind_parameters, run_saved_query
-from ketrdf.query.saved import SavedQuery, load_catalog
+from ketrdf.query.descriptions import describe_saved_queries
+from ketrdf.query.parameters import bind_parameters
+from ketrdf.query.saved import SavedQuery, load_saved_queries
 from ketrdf.vocabulary import KR, SH
 
 
 @pytest.fixture(scope="module")
-def catalog(project: Project) -> dict[str, SavedQuery]:
-    return load_catalog(project.queries_dir)
+def saved_queries(project: Project) -> dict[str, SavedQuery]:
+    return load_saved_queries(project.queries_dir)
 
 
 def rows(graph: Graph, saved: SavedQuery, values: dict[str, str] | None = None) -> list[dict[str, str]]:
@@ -41,10 +41,10 @@ def keyed(found: list[dict[str, str]], *columns: str) -> dict[tuple[str, ...], d
 
 
 def test_t2_side_effects_ranking_with_much_greater(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # T2-side-effects: (S) > (R,S) >> (R).
-    found = keyed(rows(reasoned.union(), catalog["side-effect-ranking"]), "superior", "inferior")
+    found = keyed(rows(reasoned.union(), saved_queries["side-effect-ranking"]), "superior", "inferior")
     assert set(found) == {
         ("s-ketamine", "rs-ketamine"),
         ("rs-ketamine", "r-ketamine"),
@@ -63,18 +63,18 @@ def test_t2_side_effects_ranking_with_much_greater(
 
 
 def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    (row,) = rows(reasoned.union(), catalog["nmda-affinity"])
+    (row,) = rows(reasoned.union(), saved_queries["nmda-affinity"])
     assert (row["higher_label"], row["lower_label"]) == ("(S)-ketamine", "(R)-ketamine")
     assert (float(row["ratio_low"]), float(row["ratio_high"]), row["claim_id"]) == (3.0, 4.0, "ENAN-2")
     assert row["antidepressant_order"].endswith("weaker antidepressant")
 
 
 def test_enan_12_to_14_adverse_effects_by_form(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = keyed(rows(reasoned.union(), catalog["adverse-effects-by-form"]), "effect", "form")
+    found = keyed(rows(reasoned.union(), saved_queries["adverse-effects-by-form"]), "effect", "form")
     hyper_s, hyper_r = found[("hyperlocomotion", "s-ketamine")], found[("hyperlocomotion", "r-ketamine")]
     assert (hyper_s["outcome"], hyper_r["outcome"]) == ("produced", "not observed")
     assert hyper_s["claims"] == "ENAN-12" and set(hyper_s["references"].split(", ")) == {"2", "28", "29"}
@@ -93,19 +93,19 @@ def test_enan_12_to_14_adverse_effects_by_form(
     assert (d2["species"], d2["route"], d2["claims"]) == ("monkeys", "intravenous", "ENAN-15")
 
 
-def test_evidence_by_compound_and_eco(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_evidence_by_compound_and_eco(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
     # T2-antidepressant rests on the review's own Table 2: a traceable author statement.
-    t2 = rows(reasoned.union(), catalog["evidence"], {"claim": "T2-antidepressant"})
+    t2 = rows(reasoned.union(), saved_queries["evidence"], {"claim": "T2-antidepressant"})
     assert {r["eco"] for r in t2} == {"ECO:0000033"} and {r["reference_number"] for r in t2} == {"8", "32"}
     # ENAN-5 is about (+)-MK-801 and cites no reference: the review itself.
-    mk801 = rows(reasoned.union(), catalog["evidence"], {"compound": "dizocilpine"})
+    mk801 = rows(reasoned.union(), saved_queries["evidence"], {"compound": "dizocilpine"})
     assert ("ENAN-5", "the review itself") in {(r["claim_id"], r["reference_number"]) for r in mk801}
 
 
 def test_t1_current_antidepressants_against_ketamine(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = {r["claim_id"]: r for r in rows(reasoned.union(), catalog["current-vs-ketamine"])}
+    found = {r["claim_id"]: r for r in rows(reasoned.union(), saved_queries["current-vs-ketamine"])}
     assert set(found) == {"T1-onset", "T1-resistance", "T1-suicidality", "T1-bipolar"}
     assert {r["ahead_label"] for r in found.values()} == {"(R,S)-ketamine"}
     assert (
@@ -116,17 +116,17 @@ def test_t1_current_antidepressants_against_ketamine(
 
 
 def test_enan_4_5_nmda_1_antagonists_without_efficacy(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = rows(reasoned.union(), catalog["nmda-antagonists-without-efficacy"])
+    found = rows(reasoned.union(), saved_queries["nmda-antagonists-without-efficacy"])
     assert {short(r["agent"]) for r in found} == {"mk-801", "new-nmda-antagonists"}
     assert {r["claim_id"] for r in found} >= {"ENAN-4", "ENAN-5", "NMDA-1"}
 
 
 def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = rows(reasoned.union(), catalog["regulatory-status"])
+    found = rows(reasoned.union(), saved_queries["regulatory-status"])
     table = {(r["form_label"], r["jurisdiction_label"], r["status_label"], r["use_label"]): r for r in found}
     # ENAN-3: in use (not said to be approved) in Europe and China (issue 16).
     assert ("(S)-ketamine", "Europe", "in use", "anaesthetic") in table
@@ -141,8 +141,8 @@ def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(
     assert ("(R)-ketamine", "Japan", "no clinical trial started", "treatment-resistant depression") in table
 
 
-def test_timeline_hist_1_to_enan_6(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    found = rows(reasoned.union(), catalog["timeline"])
+def test_timeline_hist_1_to_enan_6(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    found = rows(reasoned.union(), saved_queries["timeline"])
     dates = [r["date"] for r in found]
     assert dates == sorted(dates)
     assert (found[0]["date"], found[0]["claims"]) == ("1962", "HIST-1")
@@ -150,22 +150,24 @@ def test_timeline_hist_1_to_enan_6(catalog: dict[str, SavedQuery], reasoned: Kno
     assert ("2019-03-05", "CONC-2, ENAN-6") in {(r["date"], r["claims"]) for r in found}
 
 
-def test_studies_by_species(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_studies_by_species(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
     # ENAN-15 is the monkey PET study; ENAN-13 (HSP-70) and NMDA-3 (fMRI) were in rats.
     assert {
-        r["claim_id"] for r in rows(reasoned.union(), catalog["studies-by-species"], {"species": "monkeys"})
+        r["claim_id"]
+        for r in rows(reasoned.union(), saved_queries["studies-by-species"], {"species": "monkeys"})
     } == {"ENAN-15"}
     assert {
-        r["claim_id"] for r in rows(reasoned.union(), catalog["studies-by-species"], {"species": "ラット"})
+        r["claim_id"]
+        for r in rows(reasoned.union(), saved_queries["studies-by-species"], {"species": "ラット"})
     } == {"ENAN-13", "NMDA-3"}
 
 
 def test_imaging_evidence_enan_15_nmda_3_nmda_4(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     found = {
         (r["claim_id"], r["assay_label"], r["taxon_label"])
-        for r in rows(reasoned.union(), catalog["imaging-evidence"])
+        for r in rows(reasoned.union(), saved_queries["imaging-evidence"])
     }
     assert found == {
         ("ENAN-15", "positron emission tomography (PET)", "monkeys"),
@@ -174,8 +176,8 @@ def test_imaging_evidence_enan_15_nmda_3_nmda_4(
     }
 
 
-def test_nmda_6_non_nmda_mechanisms(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    found = keyed(rows(reasoned.union(), catalog["non-nmda-mechanisms"]), "claim_id", "mechanism")
+def test_nmda_6_non_nmda_mechanisms(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    found = keyed(rows(reasoned.union(), saved_queries["non-nmda-mechanisms"]), "claim_id", "mechanism")
     # NMDA-6 names no specific mechanism (the gut axis, mTOR and HNK are in reference titles only).
     assert {mechanism for (cid, mechanism) in found if cid == "NMDA-6"} == {"non-nmda-pharmacology"}
     assert set(found[("NMDA-6", "non-nmda-pharmacology")]["references"].split(", ")) == {"7", "8", "11", "32"}
@@ -184,7 +186,7 @@ def test_nmda_6_non_nmda_mechanisms(catalog: dict[str, SavedQuery], reasoned: Kn
 
 
 def test_compare_accepts_labels_curies_and_iris(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # ENAN-9 / T2-antidepressant: (R) > (S).
     answers = set()
@@ -197,16 +199,18 @@ def test_compare_accepts_labels_curies_and_iris(
         "r-ketamine",
     ):
         (row,) = rows(
-            reasoned.union(), catalog["compare"], {"a": a, "b": "esketamine", "endpoint": "antidepressant"}
+            reasoned.union(), saved_queries["compare"],
+            {"a": a, "b": "esketamine", "endpoint": "antidepressant"},
         )
         answers.add((row["answer"], row["basis"]))
     assert answers == {("(R)-ketamine > (S)-ketamine on antidepressant effect", "stated and inferred")}
 
 
-def test_compare_side_effects_is_inferred(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_compare_side_effects_is_inferred(saved_queries: dict[str, SavedQuery],
+                                          reasoned: KnowledgeGraph) -> None:
     # T2-side-effects: (S) > (R,S) >> (R), so (S) > (R) by transitivity only.
     (row,) = rows(
-        reasoned.union(), catalog["compare"], {"a": "esketamine", "b": "arketamine", "endpoint": "side"}
+        reasoned.union(), saved_queries["compare"], {"a": "esketamine", "b": "arketamine", "endpoint": "side"}
     )
     assert (row["answer"], row["basis"], row["inferred_via"]) == (
         "(S)-ketamine > (R)-ketamine on side-effect burden",
@@ -220,14 +224,14 @@ HOSTILE = ["} ; DROP ALL ; {", "'\"\\ <x> }}", 'arketamine" } UNION { ?s ?p ?o']
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_parameter_values_are_plain_values(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph, value: str
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph, value: str
 ) -> None:
     graph = reasoned.union()
     before = len(graph)
     with pytest.raises(InputError, match="names no single ket:ChemicalEntity"):
-        rows(graph, catalog["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"})
+        rows(graph, saved_queries["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"})
     with pytest.raises(InputError, match="is no ket:claimId in the graph"):
-        rows(graph, catalog["evidence"], {"claim": value})
+        rows(graph, saved_queries["evidence"], {"claim": value})
     assert len(graph) == before
 
 
@@ -243,9 +247,9 @@ REASONING_DEPENDENT = {
 
 @pytest.mark.parametrize("name", sorted(REASONING_DEPENDENT))
 def test_answer_is_complete_with_reasoning_and_not_without(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph, unreasoned: KnowledgeGraph, name: str
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph, unreasoned: KnowledgeGraph, name: str
 ) -> None:
-    saved = catalog[name]
+    saved = saved_queries[name]
     # Parameters are resolved once, in the reasoned graph, and bound the same way in both runs.
     bindings = bind_parameters(saved, REASONING_DEPENDENT[name], reasoned.union())
     with_reasoning = run_sparql(reasoned.union(), saved.text, bindings).rows
@@ -253,24 +257,24 @@ def test_answer_is_complete_with_reasoning_and_not_without(
     assert with_reasoning and len(without) < len(with_reasoning)
 
 
-def test_weaker_forms_than_arketamine(catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_weaker_forms_than_arketamine(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
     # T2-antidepressant: both (R,S) and (S) are less antidepressant than (R).
-    found = rows(reasoned.union(), catalog["weaker-forms"], {"form": "arketamine"})
+    found = rows(reasoned.union(), saved_queries["weaker-forms"], {"form": "arketamine"})
     assert {short(r["weaker"]) for r in found} == {"rs-ketamine", "s-ketamine"}
 
 
 def test_nasal_spray_contains_an_nmda_receptor_antagonist(
-    catalog: dict[str, SavedQuery], reasoned: KnowledgeGraph
+    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # ENAN-6: the (S)-ketamine nasal spray; (S)-ketamine blocks NMDA receptors (ENAN-3).
-    found = rows(reasoned.union(), catalog["products-by-role"])
+    found = rows(reasoned.union(), saved_queries["products-by-role"])
     assert "esketamine-nasal-spray" in {short(r["product"]) for r in found}
 
 
-def test_saved_queries_are_published_as_sparql_executables(catalog: dict[str, SavedQuery]) -> None:
-    graph = catalogue_graph(catalog)
+def test_saved_queries_are_published_as_sparql_executables(saved_queries: dict[str, SavedQuery]) -> None:
+    graph = describe_saved_queries(saved_queries)
     executables = set(graph.subjects(None, SH.SPARQLExecutable))
-    assert {str(node).rsplit("/", 1)[-1] for node in executables} == set(catalog)
+    assert {str(node).rsplit("/", 1)[-1] for node in executables} == set(saved_queries)
     compare = URIRef("https://w3id.org/ketrdf/query/compare")
     text = str(graph.value(compare, SH.select))
     assert text.startswith("PREFIX ket:") and "#+" not in text

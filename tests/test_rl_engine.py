@@ -7,9 +7,10 @@ from benchmarks.synthetic import MAPPING_PREDICATES, scaled_content
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
+from ketrdf.engines.reasoners import get_reasoner
 from ketrdf.errors import InconsistencyError, InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.reason import get_reasoner, reason
+from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
@@ -75,12 +76,12 @@ def test_scaled_copies_are_independent(project: Project) -> None:
 
 def test_every_saved_query_gives_the_same_rows_with_owlrl(project: Project) -> None:
     """Issue 7, target 4: the fast engine changes no answer of the catalogue on the review graph."""
+    from ketrdf.engines.rdflib_sparql import run_saved_query
     from ketrdf.pipeline.build import check_graph
-    from ketrdf.query.parameters import run_saved_query
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
 
     fast = check_graph(project, reasoner=get_reasoner("rl")).kg.union()
     reference = check_graph(project, reasoner=get_reasoner("owlrl")).kg.union()
-    for saved in load_catalog(project.queries_dir).values():
+    for saved in load_saved_queries(project.queries_dir).values():
         assert (run_saved_query(fast, saved, saved.example).rows
                 == run_saved_query(reference, saved, saved.example).rows), saved.name

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from ketrdf.engines.reasoners import get_reasoner
 from ketrdf.engines.rl import UNSUPPORTED
 from ketrdf.errors import InconsistencyError, InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.reason import get_reasoner, reason
+from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
 
 PREFIXES = """\

@@ -13,8 +13,9 @@ from contextlib import contextmanager
 import pytest
 import rdflib
 
+from ketrdf.engines.validators import validator_names
 from ketrdf.errors import KetError
-from ketrdf.pipeline.validate import VALIDATORS, validate
+from ketrdf.pipeline.validate import validate
 from tests.conftest import REPO
 from tests.shacl_suite import SHT, Case, cases, compare
 
@@ -68,7 +69,7 @@ def test_the_default_validator_fails_no_more_cases_than_pyshacl() -> None:
 
 
 def _params() -> Iterator[object]:
-    for validator in VALIDATORS:
+    for validator in validator_names():
         for case in CASES:
             reason = EXPECTED_FAILURES[validator].get(case.id)
             marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []

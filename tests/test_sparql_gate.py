@@ -18,15 +18,16 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from ketrdf.cli import main
-from ketrdf.engines.oxigraph import load_store
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
-from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
+from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import InputError, QueryError
+from ketrdf.knowledge_graph import local_dataset
 from ketrdf.pipeline.qc import load_checks
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.project import Project
 from ketrdf.query.gate import gate, prepare
 from ketrdf.query.values import with_values
+from ketrdf.rdfio.terms import load_store
 
 EMPTY_RESULTS = b'{"head": {"vars": []}, "results": {"bindings": []}}'
 

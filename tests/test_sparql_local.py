@@ -16,14 +16,14 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from ketrdf.cli import main
-from ketrdf.engines.oxigraph import load_dataset
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
-from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
-from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
+from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, run_saved_query
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
-from ketrdf.query.saved import Parameter, SavedQuery, load_catalog
+from ketrdf.query.saved import Parameter, SavedQuery, load_saved_queries
+from ketrdf.rdfio.terms import load_dataset
 from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES, KET, KR
 from tests.conftest import REPO
 from tests.stores import Store, endpoint
@@ -137,8 +137,8 @@ LANGS = ("en", "ja", "en-GB", "de", "fr")
 def test_the_basis_does_not_depend_on_the_label_language(project: Project, reasoned: KnowledgeGraph,
                                                          engine: str) -> None:
     """ENAN-9 and Table 2: (R) > (S) is stated, and inferred via (R,S)-ketamine, in any language."""
-    catalog = load_catalog(project.queries_dir)
-    compare, ranking = catalog["compare"], catalog["antidepressant-ranking"]
+    saved_queries = load_saved_queries(project.queries_dir)
+    compare, ranking = saved_queries["compare"], saved_queries["antidepressant-ranking"]
     bases: dict[str, list[str]] = {}
     for lang in LANGS:
         pair = {"a": "kr:r-ketamine", "b": "kr:s-ketamine", "endpoint": "kr:antidepressant-effect",

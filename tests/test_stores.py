@@ -30,13 +30,14 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ketrdf.cli import main
+from ketrdf.engines.rdflib_sparql import run_saved_query
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import GRAPH_SELECTIONS, serialize
 from ketrdf.project import Project
-from ketrdf.query.parameters import bind_parameters, run_saved_query
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.parameters import bind_parameters
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.query.values import with_values
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS, serialize
 from ketrdf.stores.endpoint import select
 from ketrdf.stores.push import STAGING_PREFIX, plan
 from tests.answers import canonical_rows
@@ -98,8 +99,8 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
 
     remote = endpoint(store, tuple(NAMED_GRAPHS))
     union = reasoned.union()
-    catalog = load_catalog(project.queries_dir)
-    for saved in catalog.values():
+    saved_queries = load_saved_queries(project.queries_dir)
+    for saved in saved_queries.values():
         local = run_saved_query(union, saved, saved.example)
         bindings = bind_parameters(saved, saved.example, union)
         answer = select(remote, with_values(saved.text, bindings, saved.name))

@@ -8,6 +8,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from ketrdf.engines.rdflib_sparql import RdflibEngine
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.qc import load_checks, run_checks
 from ketrdf.project import Project
@@ -28,7 +29,7 @@ NAMED_COMPOUNDS = ["serotonin", "norepinephrine", "chlorpromazine", "phencyclidi
 def _unlinked(graph: Graph, project: Project) -> set[str]:
     checks = [check for check in load_checks(project.qc_dir) if check.name == CHECK]
     assert len(checks) == 1
-    return {problem.focus for problem in run_checks(graph, checks)}
+    return {problem.focus for problem in run_checks(RdflibEngine(graph), checks)}
 
 
 def _copy(reasoned: KnowledgeGraph) -> Graph:

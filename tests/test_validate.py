@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ketrdf.knowledge_graph import KnowledgeGraph, merge
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.pipeline.build import Checked
 from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
@@ -73,13 +73,13 @@ def shapes(project: Project) -> Graph:
 def context(project: Project) -> tuple[Graph, Graph]:
     """The ontology and the non-claim content: the context every fixture is checked in."""
     base = [path for path in project.content_files() if not path.name.startswith("claims-")]
-    return load_file(project.ontology_file), merge(load_file(path) for path in base)
+    return load_file(project.ontology_file), union_copy(load_file(path) for path in base)
 
 
 def check(project: Project, context: tuple[Graph, Graph], shapes: Graph,
           fixture: Path | None) -> tuple[KnowledgeGraph, ValidationReport]:
     ontology, base = context
-    content = merge([base, load_file(fixture)] if fixture else [base])
+    content = union_copy([base, load_file(fixture)] if fixture else [base])
     kg = reason(KnowledgeGraph(ontology, content), load_rules(project.rule_files()))
     return kg, validate(kg.union(), shapes)
 

@@ -9,24 +9,53 @@ Work is imported inside commands so that ``--help`` stays fast.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ketrdf.rdfio.formats import FORMAT_CHOICES
+
 if TYPE_CHECKING:
+    from ketrdf.engines.reasoners import Reasoner
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.pipeline.reason import Reasoner
     from ketrdf.project import Project
 
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Choices(click.Choice[str]):
+    """A ``click.Choice`` read, when first needed, from the module that owns the names.
+
+    ``source`` is ``module:NAME``: a collection of names, or a function returning them
+    (a registry's, so that an engine registered at run time is a valid choice).
+    """
+
+    def __init__(self, *sources: str) -> None:
+        super().__init__(())
+        self.sources = sources
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """Every name of every source, in order."""
+        names: list[str] = []
+        for source in self.sources:
+            module, _, attribute = source.partition(":")
+            found = getattr(importlib.import_module(module), attribute)
+            names.extend(found() if callable(found) else found)
+        return tuple(names)
+
+    @choices.setter
+    def choices(self, _names: Sequence[str]) -> None:
+        """Ignored: the names come from the sources."""
 
 
 def _echo_error(message: str) -> None:
@@ -99,7 +128,7 @@ def _project(ctx: click.Context) -> Project:
 
 
 def _reasoner(ctx: click.Context) -> Reasoner:
-    from ketrdf.pipeline.reason import get_reasoner
+    from ketrdf.engines.reasoners import get_reasoner
 
     return get_reasoner(ctx.obj["reasoner"])
 
@@ -123,7 +152,7 @@ def _write_output(text: str, output: Path | None) -> None:
 def format_option(func: F) -> F:
     """``--format`` for query results, defined once."""
     return click.option(
-        "--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json"]),
+        "--format", "output_format", type=Choices("ketrdf.query.results:RESULT_FORMATS"),
         default="table", show_default=True, help="How to print the results.",
     )(func)
 
@@ -146,9 +175,9 @@ def timeout_option(func: F) -> F:
 
 
 def engine_option(default: str) -> Callable[[F], F]:
-    """``--engine``, defined once: Oxigraph's SPARQL engine or rdflib's (the reference)."""
+    """``--engine``, defined once: a SPARQL engine of :mod:`ketrdf.engines.sparql`'s registry."""
     return click.option(
-        "--engine", type=click.Choice(["rdflib", "oxigraph"]), default=default, show_default=True,
+        "--engine", type=Choices("ketrdf.engines.sparql:engine_names"), default=default, show_default=True,
         help="SPARQL engine for the local graph: oxigraph (fast) or rdflib (the reference); "
              "both give the same answers.",
     )
@@ -165,7 +194,7 @@ def output_option(func: F) -> F:
 def store_options(func: F) -> F:
     """Options to reach a remote store, defined once (credentials only from env or netrc)."""
     options = [
-        click.option("--auth", type=click.Choice(["none", "basic", "digest"]), default=None,
+        click.option("--auth", type=Choices("ketrdf.stores.endpoint:AUTH_METHODS"), default=None,
                      help="HTTP authentication (default: basic when credentials are found, else none). "
                           "Credentials: KETRDF_STORE_USER/KETRDF_STORE_PASSWORD or a netrc file."),
         click.option("--netrc", "netrc_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -189,12 +218,16 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
 
 @click.group(cls=KetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", type=click.Path(file_okay=False, exists=True), default=None,
-              help="The ketrdf source tree (default: found from the current folder).")
+              help="The ketrdf source tree (default: found from the current folder, else the data "
+                   "installed with the package).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-@click.option("--reasoner", type=click.Choice(["rl", "owlrl"]), default="rl", show_default=True,
-              help="OWL-RL engine: rl (fast) or owlrl (the reference); both give the same entailments.")
-@click.option("--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+@click.option("--reasoner", type=Choices("ketrdf.engines.reasoners:reasoner_names"), default="rl",
+              show_default=True,
+              help="OWL 2 RL engine. rl: ketrdf's own OWL 2 RL engine (fast); owlrl: the owlrl library, "
+                   "the reference. Both give the same entailments.")
+@click.option("--validator", type=Choices("ketrdf.engines.validators:validator_names"), default="fast",
+              show_default=True,
               help="SHACL validator for build and validate: fast (pyshacl-turbo), or pyshacl "
                    "(the reference); both give the same results.")
 @click.version_option(package_name="ketrdf")
@@ -230,7 +263,7 @@ def build(ctx: click.Context) -> None:
                + (f" with {len(report.results)} warning(s)" if report.results else ""))
     click.echo(f"QC: {result.checked.qc_checks} checks, no problems")
     for path in result.artefacts:
-        click.echo(f"wrote {path.relative_to(project.root)}")
+        click.echo(f"wrote {path.relative_to(project.root) if path.is_relative_to(project.root) else path}")
 
 
 @main.command()
@@ -265,9 +298,9 @@ def query() -> None:
 @click.pass_context
 def query_list(ctx: click.Context) -> None:
     """List the saved queries with their questions and parameters."""
-    from ketrdf.query.saved import load_catalog
+    from ketrdf.query.saved import load_saved_queries
 
-    for saved in load_catalog(_project(ctx).queries_dir).values():
+    for saved in load_saved_queries(_project(ctx).queries_dir).values():
         click.echo(f"{saved.name}: {saved.title}")
         click.echo(f"    {saved.question}")
         for param in saved.params:
@@ -325,53 +358,27 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
               default_graphs: tuple[str, ...], auth: str | None, netrc_file: Path | None,
               retries: int, engine: str) -> None:
     """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
-    from ketrdf.engines.rdflib_sparql import local_dataset
-    from ketrdf.errors import InputError
-    from ketrdf.pipeline.export import GRAPH_SELECTIONS
-    from ketrdf.query.parameters import bind_parameters, run_saved_query
+    from ketrdf.answer import answer_queries, choose_queries, query_engine
     from ketrdf.query.results import render
-    from ketrdf.query.saved import find_query, load_catalog
-    from ketrdf.query.values import with_values
-    from ketrdf.stores.endpoint import select
+    from ketrdf.query.saved import load_saved_queries
+    from ketrdf.rdfio.writers import GRAPH_SELECTIONS
 
-    catalog = load_catalog(_project(ctx).queries_dir)
-    if run_all == bool(name):
-        raise InputError("give a query NAME or --all (see 'ketrdf query list')")
-    chosen = list(catalog.values()) if run_all else [find_query(catalog, name or "")]
+    chosen = choose_queries(load_saved_queries(_project(ctx).queries_dir), name, run_all)
     values = _parse_params(params)
     kg = _graph(ctx)
-    store = _oxigraph_store(kg) if engine == "oxigraph" and not endpoint else None
-    # rdflib's engine (the reference) queries a copy; elsewhere only labels are looked up here
-    union = local_dataset(kg.named_graphs()) if engine == "rdflib" and not endpoint else kg.view()
     remote = None
     if endpoint:
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])
         remote = _endpoint(endpoint, auth, netrc_file, timeout, retries, default_graphs=graphs)
     texts = []
-    for saved in chosen:
-        chosen_values = saved.example if run_all else values
-        if store is not None:
-            from ketrdf.engines.oxigraph import run as run_on_oxigraph
-
-            bindings = bind_parameters(saved, chosen_values, union)
-            result = run_on_oxigraph(store, saved.text, bindings, str(saved.path), timeout or None)
-        elif remote is None:
-            result = run_saved_query(union, saved, chosen_values, timeout or None)
-        else:
-            bindings = bind_parameters(saved, chosen_values, union)
-            result = select(remote, with_values(saved.text, bindings, str(saved.path)), str(saved.path))
-        shown = chosen_values
-        arguments = "".join(f" -p {key}={value!r}" for key, value in shown.items())
+    for answer in answer_queries(kg, chosen, None if run_all else values, query_engine(kg, engine, remote),
+                                 timeout or None):
+        saved = answer.query
+        arguments = "".join(f" -p {key}={value!r}" for key, value in answer.values.items())
         heading = (f"{saved.title}  [ketrdf query run {saved.name}{arguments}]\n{saved.question}"
                    if output_format == "table" else "")
-        texts.append(render(result, output_format, heading))
+        texts.append(render(answer.result, output_format, heading))
     _write_output("\n".join(texts), output)
-
-
-def _oxigraph_store(kg: KnowledgeGraph) -> Any:
-    from ketrdf.engines.oxigraph import load_dataset
-
-    return load_dataset(kg.named_graphs())
 
 
 def _query_text(query_or_file: str) -> tuple[str, str]:
@@ -398,7 +405,7 @@ def _query_text(query_or_file: str) -> tuple[str, str]:
 @main.command()
 @click.argument("query_or_file")
 @click.option("--format", "output_format",
-              type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
+              type=Choices("ketrdf.query.results:RESULT_FORMATS", "ketrdf.query.results:GRAPH_FORMATS"),
               default="table", show_default=True,
               help="How to print the results: table, csv, tsv or json for SELECT and ASK; turtle "
                    "(the default's form), ntriples or jsonld for CONSTRUCT and DESCRIBE.")
@@ -413,19 +420,13 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
     SELECT, ASK, CONSTRUCT or DESCRIBE. The default graph is the union of ketrdf's
     graphs; GRAPH reaches each of them by name, as with 'ketrdf serve'.
     """
-    from ketrdf.engines.rdflib_sparql import local_dataset, run_sparql
+    from ketrdf.engines.sparql import sparql_engine
     from ketrdf.query.gate import prepare
     from ketrdf.query.results import render
 
     text, origin = _query_text(query_or_file)
     prepare(text, origin)  # the gate refuses before the graph is built
-    if engine == "oxigraph":
-        from ketrdf.engines.oxigraph import run as run_on_oxigraph
-
-        result = run_on_oxigraph(_oxigraph_store(_graph(ctx)), text, origin=origin, timeout=timeout or None)
-    else:
-        result = run_sparql(local_dataset(_graph(ctx).named_graphs()), text, origin=origin,
-                            timeout=timeout or None)
+    result = sparql_engine(engine, _graph(ctx)).run(text, origin=origin, timeout=timeout or None)
     _write_output(render(result, output_format), output)
 
 
@@ -433,28 +434,71 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
 @output_option
 @click.pass_context
 def docs(ctx: click.Context, output: Path | None) -> None:
-    """Write the ontology documentation (Markdown) from ontology/ketrdf.ttl."""
-    from ketrdf.pipeline.docs import render
-    from ketrdf.rdfio.parse import load_file
+    """Write the reference (Markdown) of every class, property and named individual of the graph."""
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.vocabulary_docs import vocabulary_markdown
 
-    _write_output(render(load_file(_project(ctx).ontology_file)), output)
+    reader = GraphReader.for_project(_graph(ctx), _project(ctx).prefixes_file)
+    _write_output(vocabulary_markdown(reader), output)
 
 
 @main.command()
-@click.option("--format", "output_format", required=True,
-              type=click.Choice(["turtle", "ttl", "ntriples", "nt", "trig", "nquads", "nq",
-                                 "jsonld", "json-ld"]),
-              help="The RDF format to write.")
-@click.option("--graph", "selection", type=click.Choice(["asserted", "inferred", "all"]),
-              default="all", show_default=True, help="Which triples to export.")
+@click.argument("identifier")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
+              help="The language of labels, where the graph has them.")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="How to print the view.")
 @output_option
+@click.pass_context
+def show(ctx: click.Context, identifier: str, lang: str, output_format: str, output: Path | None) -> None:
+    """One view of a claim id (ENAN-14), IRI, CURIE or label (en or ja) in the reasoned graph.
+
+    A claim: what it says, where, its status, whose view, evidence, references, the
+    claims it is based on and what reasoning derived. Anything else: what the graph
+    says of it, its external identifiers and the claims that involve it.
+    """
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.show import resolve
+    from ketrdf.present.show_render import render_view
+
+    project = _project(ctx)
+    reader = GraphReader.for_project(_graph(ctx), project.prefixes_file)
+    _write_output(render_view(resolve(reader, identifier, lang), output_format), output)
+
+
+@main.command()
+@click.option("--format", "output_format", required=True, type=click.Choice(FORMAT_CHOICES),
+              help="The RDF format to write; nanopub: a nanopublication per claim (TriG); "
+                   "kgx: KGX nodes and edges TSV files in the folder -o DIR.")
+@click.option("--graph", "selection", type=Choices("ketrdf.rdfio.writers:GRAPH_SELECTIONS"),
+              default="all", show_default=True, help="Which triples to export.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of standard output (kgx: into this folder).")
 @click.pass_context
 def export(ctx: click.Context, output_format: str, selection: str, output: Path | None) -> None:
     """Export the reasoned graph; TriG and N-Quads keep the named graphs apart."""
     from ketrdf.pipeline.export import export as write_export
-    from ketrdf.pipeline.export import serialize_chunks
+    from ketrdf.rdfio.writers import serialize_chunks
 
+    if output_format == "kgx":
+        from ketrdf.pipeline import kgx
+
+        if output is None:
+            from ketrdf.errors import InputError
+
+            raise InputError("--format kgx writes two files (nodes and edges): give a folder with -o DIR")
+        for path, size in kgx.write(_graph(ctx), output):
+            click.echo(f"wrote {path} ({size} bytes)", err=True)
+        return
     kg = _graph(ctx)
+    if output_format == "nanopub":
+        from ketrdf.pipeline import nanopub
+
+        if output is None:
+            sys.stdout.buffer.write(nanopub.serialize(kg))
+            return
+        click.echo(f"wrote {output} ({nanopub.write(kg, output)} bytes)", err=True)
+        return
     if output is None:
         sys.stdout.buffer.writelines(serialize_chunks(kg, output_format, selection))
         return
@@ -471,7 +515,7 @@ def export(ctx: click.Context, output_format: str, selection: str, output: Path 
               help="A Graph Store Protocol endpoint: upload batches by HTTP POST instead of INSERT DATA.")
 @click.option("--graph", default=None, metavar="IRI",
               help="Put every selected triple into this one graph (default: ketrdf's named graphs).")
-@click.option("--what", type=click.Choice(["asserted", "inferred", "all"]), default="all",
+@click.option("--what", type=Choices("ketrdf.rdfio.writers:GRAPH_SELECTIONS"), default="all",
               show_default=True, help="Which triples to push.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Triples per request (default: 10000 by Graph Store, 1000 by SPARQL Update, "
@@ -570,3 +614,55 @@ def link(ctx: click.Context, name: str, source: Path, output_format: str) -> Non
     rows = tuple(tuple(Literal(str(getattr(p, column)).lower() if column == "in_table"
                                else getattr(p, column)) for column in columns) for p in proposals)
     click.echo(render(QueryResult(variables=columns, rows=rows), output_format), nl=False)
+
+
+# --- Releases (issue 18): `ketrdf release` and `ketrdf diff` ---------------------------------------
+
+
+@main.command("release")
+@click.argument("version")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The folder to write (default: releases/VERSION in the project, where the next "
+                   "release looks for the last one).")
+@click.option("--force", is_flag=True, help="Replace the output folder if it holds an earlier release.")
+@click.pass_context
+def release_command(ctx: click.Context, version: str, output: Path | None, force: bool) -> None:
+    """Write the release VERSION (SemVer, above the last release in releases/), whole or not at all.
+
+    The ontology in base, full and OWL-RL forms (RDF/XML and Turtle), the shapes, the
+    SSSOM table, every export format, VoID and DCAT, CHANGELOG.md and checksums.
+    """
+    from ketrdf.release.release import release
+
+    _check_utf8(version, "VERSION")
+    with _progress(ctx.obj["quiet"]) as progress:
+        made = release(_project(ctx), version, output, force, _reasoner(ctx), ctx.obj["validator"], progress)
+    for name, size in made.files.items():
+        click.echo(f"{size:>10}  {name}")
+    since = f"; changes since {made.previous} in CHANGELOG.md" if made.previous else "; first release"
+    click.echo(f"released {made.version} in {made.folder} ({len(made.files)} files{since})")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Markdown for people, JSON for machines.")
+@output_option
+@click.pass_context
+def diff_command(ctx: click.Context, old: Path, new: Path, output_format: str, output: Path | None) -> None:
+    """Say what changed from the build or release folder OLD to NEW.
+
+    Claims, references, terms, other resources, mappings and identifiers added, removed
+    or changed; blank nodes compared by structure.
+    """
+    from ketrdf.errors import InputError
+    from ketrdf.release.diff import SystemOf, compare, markdown, project_systems, read_folder, to_json
+
+    old_graphs, new_graphs = read_folder(old), read_folder(new)
+    try:
+        systems: SystemOf = project_systems(_project(ctx))
+    except InputError:  # outside a project: mappings are matched by their whole object IRI
+        systems = lambda _iri: None  # noqa: E731
+    changes = compare(old_graphs, new_graphs, str(old), str(new), systems)
+    _write_output(to_json(changes) if output_format == "json" else markdown(changes), output)

@@ -51,3 +51,9 @@ class StoreError(KetError):
     """A remote store failed or refused: unreachable, wrong credentials, timeout, rejected data."""
 
     exit_code = 5
+
+
+class ReleaseRefused(ValidationFailed):
+    """A release refused because the graph does not validate: bad input, so nothing is written."""
+
+    exit_code = 2

@@ -1,15 +1,14 @@
-"""The knowledge graph as named graphs: ontology, content, inferred, the query catalogue, imports."""
+"""The knowledge graph as named graphs: ontology, content, inferred, saved-query descriptions, imports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
-from rdflib.term import Node
 
 from ketrdf.vocabulary import (
     BASE,
@@ -21,15 +20,18 @@ from ketrdf.vocabulary import (
     bind_prefixes,
 )
 
-GENID = BASE + ".well-known/genid/"
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
+def union_copy(graphs: Iterable[Graph]) -> Graph:
+    """A new graph holding the triples of every graph given: their union, blank nodes shared.
 
-def merge(graphs: Iterable[Graph]) -> Graph:
-    """Return a new graph holding the triples of every graph given."""
-    merged = bind_prefixes(Graph())
+    (Not an RDF merge, which would keep the graphs' blank nodes apart.)
+    """
+    union = bind_prefixes(Graph())
     for graph in graphs:
-        merged += graph
-    return merged
+        union += graph
+    return union
 
 
 class UnionStore(Store):
@@ -82,13 +84,29 @@ def union_view(graphs: Sequence[Graph]) -> Graph:
     return bind_prefixes(Graph(store=UnionStore(graphs)))
 
 
+def local_dataset(graphs: Mapping[URIRef, Graph]) -> Dataset:
+    """The graphs as named graphs of one rdflib Dataset whose default graph is their union.
+
+    What ``ketrdf serve`` and the Oxigraph engine give a query: ``GRAPH`` sees each graph.
+    """
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset)
+    for name, graph in graphs.items():
+        if len(graph):
+            named = dataset.graph(name)
+            named += graph
+    return dataset
+
+
 @dataclass
 class KnowledgeGraph:
     """Asserted triples (ontology and content) kept apart from inferred ones.
 
-    ``queries`` holds the saved-query catalogue as RDF and ``imports`` the
+    ``queries`` holds the saved queries described in RDF and ``imports`` the
     modules extracted from external ontologies (``ontology/imports/``); both
     are published and queried with the graph but take no part in reasoning.
+    It owns the stores the engines read (:meth:`dataset`, :meth:`oxigraph_store`),
+    each made once, on first use: change no graph after that.
     """
 
     ontology: Graph
@@ -96,16 +114,14 @@ class KnowledgeGraph:
     inferred: Graph = field(default_factory=Graph)
     queries: Graph = field(default_factory=Graph)
     imports: Graph = field(default_factory=Graph)
-
-    def asserted(self) -> Graph:
-        """Ontology and content together."""
-        return merge((self.ontology, self.content))
+    _dataset: Dataset | None = field(default=None, init=False, repr=False, compare=False)
+    _oxigraph: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
 
     def union(self) -> Graph:
-        """Every triple, asserted and inferred: what queries and shapes see."""
-        return merge((self.ontology, self.content, self.inferred, self.queries, self.imports))
+        """Every triple, asserted and inferred, copied into one new graph: what queries and shapes see."""
+        return union_copy(self.named_graphs().values())
 
-    def view(self) -> Graph:
+    def union_view(self) -> Graph:
         """Every triple, asserted and inferred, as one read-only graph: nothing is copied."""
         return union_view((self.content, self.inferred, self.ontology, self.queries, self.imports))
 
@@ -119,17 +135,30 @@ class KnowledgeGraph:
             GRAPH_IMPORTS: self.imports,
         }
 
+    def dataset(self) -> Dataset:
+        """The graphs as named graphs of one rdflib Dataset whose default graph is their union (a copy)."""
+        if self._dataset is None:
+            self._dataset = local_dataset(self.named_graphs())
+        return self._dataset
+
+    def oxigraph_store(self) -> ox.Store:
+        """The graphs as named graphs of one in-memory Oxigraph store (a copy)."""
+        if self._oxigraph is None:
+            from ketrdf.rdfio.terms import load_dataset
+
+            self._oxigraph = load_dataset(self.named_graphs())
+        return self._oxigraph
+
+    def forget_stores(self) -> None:
+        """Drop the stores made for engines (to free their memory); they are made again when needed."""
+        self._dataset = self._oxigraph = None
+
     def skolemized(self) -> KnowledgeGraph:
-        """A copy whose blank nodes are IRIs that keep their labels (``build.read_cache`` undoes it)."""
-        return self._mapped(lambda term: URIRef(GENID + str(term)) if isinstance(term, BNode) else term)
+        """A copy whose blank nodes are rdflib's skolem IRIs, which keep their labels.
 
-    def _mapped(self, change: Callable[[Node], Node]) -> KnowledgeGraph:
-        def mapped(graph: Graph) -> Graph:
-            if not any(change(term) is not term for triple in graph for term in triple):
-                return graph
-            result = bind_prefixes(Graph())
-            for triple in graph:
-                result.add(tuple(change(term) for term in triple))  # type: ignore[arg-type]
-            return result
-
-        return KnowledgeGraph(*(mapped(graph) for graph in self.named_graphs().values()))
+        rdflib puts them under ``/.well-known/genid/rdflib/`` at the root of ``BASE``'s
+        authority; :func:`ketrdf.pipeline.cache.read_cache` turns them back with rdflib's
+        ``de_skolemize``.
+        """
+        return KnowledgeGraph(*(graph.skolemize(bind_prefixes(Graph()), authority=BASE)
+                                for graph in self.named_graphs().values()))

@@ -1,13 +1,30 @@
-"""Where a ketrdf project keeps its sources and its build."""
+"""Where a ketrdf project keeps its sources and its build.
+
+A project is a checkout (``ontology/ketrdf.ttl`` in the current folder or one of
+its parents), a folder named with ``--project``, or else the data installed with the
+package: the wheel's ``ketrdf/data/`` (read only; its build goes to the user's cache),
+or the checkout an editable install runs from.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from ketrdf.errors import InputError
 
 ONTOLOGY_FILE = "ketrdf.ttl"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGED_DATA_DIR = PACKAGE_DIR / "data"
+
+
+def user_cache_dir() -> Path:
+    """Ketrdf's cache for this version: ``$XDG_CACHE_HOME/ketrdf/VERSION`` (``~/.cache`` by default)."""
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(configured) if Path(configured).is_absolute() else Path.home() / ".cache"
+    return base / "ketrdf" / metadata.version("ketrdf")
 
 
 @dataclass(frozen=True)
@@ -15,18 +32,33 @@ class Project:
     """A ketrdf source tree: ontology, content, shapes, queries and a build folder."""
 
     root: Path
+    installed: bool = False
+    """The read-only data installed with the package: nothing is written under ``root``."""
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Project:
-        """Find the project whose ``ontology/ketrdf.ttl`` is at or above ``start``."""
+        """The project whose ``ontology/ketrdf.ttl`` is at or above ``start``, else the installed one."""
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / "ontology" / ONTOLOGY_FILE).is_file():
                 return cls(folder)
-        raise InputError(
-            f"no ketrdf project at or above {here} (looked for ontology/{ONTOLOGY_FILE}); "
-            "run inside the repository or pass --project DIR"
-        )
+        packaged = cls.packaged()
+        if packaged is None:
+            raise InputError(
+                f"no ketrdf project at or above {here} (looked for ontology/{ONTOLOGY_FILE}) and no data "
+                "installed with the package; run inside the repository or pass --project DIR"
+            )
+        return packaged
+
+    @classmethod
+    def packaged(cls) -> Project | None:
+        """The data installed with ketrdf: the wheel's ``ketrdf/data/``, or an editable install's checkout."""
+        if (PACKAGED_DATA_DIR / "ontology" / ONTOLOGY_FILE).is_file():
+            return cls(PACKAGED_DATA_DIR, installed=True)
+        checkout = PACKAGE_DIR.parent.parent  # src/ketrdf/ -> the repository
+        if (checkout / "ontology" / ONTOLOGY_FILE).is_file():
+            return cls(checkout)
+        return None
 
     @property
     def ontology_file(self) -> Path:
@@ -65,8 +97,8 @@ class Project:
 
     @property
     def build_dir(self) -> Path:
-        """Build artefacts (git-ignored)."""
-        return self.root / "build"
+        """Build artefacts: ``build/`` in the project (git-ignored), in the user's cache if installed."""
+        return (user_cache_dir() if self.installed else self.root) / "build"
 
     @property
     def mappings_file(self) -> Path:
@@ -102,7 +134,7 @@ class Project:
     def source_files(self) -> list[Path]:
         """Every project file whose content determines the build.
 
-        ``build.fingerprint`` adds the files the XML catalog maps imports to.
+        ``ketrdf.pipeline.cache.fingerprint`` adds the files the XML import catalog maps imports to.
         """
         files = [self.ontology_file, *self.content_files(), *self.shape_files(), *self.import_modules()]
         files += [path for path in (self.mappings_file, self.prefixes_file) if path.is_file()]

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    import curies
 
 BASE = "https://w3id.org/ketrdf/"
 KET = Namespace(BASE + "ontology#")
@@ -53,3 +59,15 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+@cache
+def _converter(prefixes: tuple[tuple[str, str], ...]) -> curies.Converter:
+    import curies  # on first use: it loads pydantic, which most commands never need
+
+    return curies.Converter.from_prefix_map(dict(prefixes))
+
+
+def prefix_converter(prefixes: Mapping[str, str] = PREFIXES) -> curies.Converter:
+    """A curies converter of ``prefixes`` (ketrdf's by default) that expands and compresses CURIEs."""
+    return _converter(tuple(sorted(prefixes.items())))

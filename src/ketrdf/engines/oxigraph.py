@@ -1,4 +1,4 @@
-"""Stage 4, query, on Oxigraph: the graph in an in-memory pyoxigraph store, queried natively.
+"""SPARQL on Oxigraph: the graph in an in-memory pyoxigraph store, queried natively.
 
 rdflib's SPARQL engine is the reference; Oxigraph answers the same saved
 queries (a test compares them all) many times faster on large graphs.
@@ -11,36 +11,18 @@ only projected variables (pyoxigraph 0.5.13 refuses any other).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.term import Identifier
 
-from ketrdf.engines.bounded import run_bounded
+from ketrdf.engines.bounded import within
 from ketrdf.errors import QueryError
 from ketrdf.query.results import QueryResult
 from ketrdf.query.values import with_values
-from ketrdf.rdfio.reading import max_query_bytes
-from ketrdf.rdfio.terms import from_oxigraph, to_oxigraph
+from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import PREFIXES, bind_prefixes
-
-
-def load_store(graphs: Iterable[Graph]) -> ox.Store:
-    """An in-memory store holding every triple of ``graphs`` in its default graph."""
-    store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-                 for graph in graphs for s, p, o in graph)
-    return store
-
-
-def load_dataset(graphs: Mapping[URIRef, Graph]) -> ox.Store:
-    """An in-memory store holding each graph as the named graph of its name (see :func:`run`)."""
-    store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
-                         ox.NamedNode(str(name)))
-                 for name, graph in graphs.items() for s, p, o in graph)
-    return store
 
 
 def _answer(result: object) -> QueryResult:
@@ -58,16 +40,16 @@ def _answer(result: object) -> QueryResult:
     return QueryResult(variables=(), rows=(), graph=graph)
 
 
-def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = None,
+def run(store: ox.Store, text: str, bindings: Mapping[str, Identifier] | None = None,
         origin: str = "query", timeout: float | None = None) -> QueryResult:
     """Run a query on ``store``; with ``timeout``, in a child bounded in time and memory.
 
     The default graph is the union of the store's graphs, as with ``ketrdf serve``;
     ``GRAPH`` sees the named graphs of a store made by :func:`load_dataset`. With a
-    ``timeout`` the query runs in a forked child (:mod:`ketrdf.engines.bounded`) that is killed
-    at the limit, and that may add at most ``KETRDF_MAX_QUERY_MB`` of memory.
+    ``timeout`` the query runs in a forked child (:func:`ketrdf.engines.bounded.within`) that
+    is killed at the limit, and that may add at most ``KETRDF_MAX_QUERY_MB`` of memory.
     """
-    bound = with_values(text, bindings or {}, origin, declare_prefixes=False)
+    bound = with_values(text, dict(bindings or {}), origin, declare_prefixes=False)
 
     def work() -> QueryResult:
         try:
@@ -77,6 +59,16 @@ def run(store: ox.Store, text: str, bindings: dict[str, Identifier] | None = Non
         except (OSError, ValueError, RuntimeError) as error:
             raise QueryError(f"{origin}: {error}") from None
 
-    if timeout is None:
-        return work()
-    return run_bounded(work, origin, timeout, max_query_bytes())
+    return within(work, origin, timeout)
+
+
+class OxigraphEngine:
+    """Oxigraph's SPARQL engine over an in-memory store (see :func:`run`)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+            timeout: float | None = None) -> QueryResult:
+        """See :func:`run`."""
+        return run(self.store, text, bindings, origin, timeout)

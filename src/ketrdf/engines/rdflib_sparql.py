@@ -2,72 +2,59 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 from rdflib.term import Identifier
 
-from ketrdf.errors import QueryError
+from ketrdf.engines.bounded import within
 from ketrdf.query.gate import prepare, query_form
+from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
+from ketrdf.query.saved import SavedQuery
 from ketrdf.vocabulary import bind_prefixes
 
 
-@contextmanager
-def time_limit(seconds: float | None, origin: str, setting: str = "--timeout") -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (POSIX main thread only; elsewhere no limit).
-
-    ``setting`` names the option or variable that sets the limit, for the error message.
-    """
-    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise QueryError(f"{origin}: query stopped after the time limit of {seconds} s ({setting})")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds or 0)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def run_sparql(graph: Graph, text: str, bindings: dict[str, Identifier] | None = None,
+def run_sparql(graph: Graph, text: str, bindings: Mapping[str, Identifier] | None = None,
                origin: str = "query", timeout: float | None = None) -> QueryResult:
-    """Run a query on ``graph`` (a Dataset: ``GRAPH`` sees its named graphs) within ``timeout`` s."""
+    """Run a query on ``graph`` (a Dataset: ``GRAPH`` sees its named graphs).
+
+    The text passes :func:`ketrdf.query.gate.prepare` first. With ``timeout`` the query
+    runs in a child bounded in time and memory (:func:`ketrdf.engines.bounded.within`),
+    as on Oxigraph.
+    """
     query = prepare(text, origin)
     form = query_form(query)
-    with time_limit(timeout, origin):
-        result = graph.query(query, initBindings=bindings or {})
+
+    def work() -> QueryResult:
+        result = graph.query(query, initBindings=dict(bindings or {}))
         if form in ("CONSTRUCT", "DESCRIBE"):
             found = bind_prefixes(Graph())
             for triple in result.graph or ():
                 found.add(triple)
             return QueryResult(variables=(), rows=(), graph=found)
-        rows = tuple(tuple(row) for row in result) if form == "SELECT" else ()  # type: ignore[arg-type]
-    if form == "ASK":
-        return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
-    variables = tuple(str(var) for var in result.vars or ())
-    return QueryResult(variables=variables, rows=rows)
+        if form == "ASK":
+            return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
+        rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+        return QueryResult(variables=tuple(str(var) for var in result.vars or ()), rows=rows)
+
+    return within(work, origin, timeout)
 
 
-def local_dataset(graphs: Mapping[URIRef, Graph]) -> Dataset:
-    """The graphs as named graphs of one rdflib Dataset whose default graph is their union.
+class RdflibEngine:
+    """rdflib's SPARQL engine (the reference) over a graph or dataset."""
 
-    What ``ketrdf serve`` and the Oxigraph engine give a query: ``GRAPH`` sees each graph.
-    """
-    dataset = Dataset(default_union=True)
-    bind_prefixes(dataset)
-    for name, graph in graphs.items():
-        if len(graph):
-            named = dataset.graph(name)
-            named += graph
-    return dataset
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+            timeout: float | None = None) -> QueryResult:
+        """See :func:`run_sparql`."""
+        return run_sparql(self.graph, text, bindings, origin, timeout)
+
+
+def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
+                    timeout: float | None = None) -> QueryResult:
+    """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
+    bindings = bind_parameters(query, values or {}, graph)
+    return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)

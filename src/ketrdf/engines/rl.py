@@ -16,7 +16,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from ketrdf.errors import InconsistencyError, InputError
+from ketrdf.engines.reasoners import inconsistency
+from ketrdf.errors import InputError
 
 Triple = tuple[Node, Node, Node]
 _PROPERTY_TYPES = frozenset({OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property})
@@ -269,8 +270,7 @@ class RLReasoner:
                 problems.append(f"Lexical value of the literal '{obj}' does not match its datatype "
                                 f"({obj.datatype})")
         if problems:
-            listed = "; ".join(sorted(set(problems)))
-            raise InconsistencyError(f"the ontology and content are inconsistent under OWL-RL: {listed}")
+            raise inconsistency(problems)
 
 
 def _scm_hv(store: _Store, sub_properties: set[tuple[Node, Node]]) -> None:

@@ -127,7 +127,10 @@ def extract(source: Path, seeds: list[str], module_iri: str,
 
 
 def module_path(project: Project, name: str) -> Path:
-    """Where the module of ontology ``name`` is written."""
+    """Where the module of ontology ``name`` is written; refused for the data installed with the package."""
+    if project.installed:
+        raise InputError(f"the data installed with ketrdf is read only: pass -o FILE, or --project DIR "
+                         f"for a checkout to write {project.imports_dir.name}/{name}_import.ttl in")
     return project.imports_dir / f"{name}_import.ttl"
 
 

@@ -13,22 +13,21 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph
-
-from ketrdf.engines.oxigraph import load_store
+from ketrdf.engines.reasoners import DEFAULT_REASONER, Reasoner
+from ketrdf.engines.sparql import sparql_engine
+from ketrdf.engines.validators import DEFAULT_VALIDATOR, get_validator
 from ketrdf.errors import ValidationFailed
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.cache import Progress, cache_key, cached_graph, quiet, write_cache
 from ketrdf.pipeline.export import export
 from ketrdf.pipeline.qc import QcProblem, load_checks, run_checks
-from ketrdf.pipeline.reason import Reasoner, reason
+from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
 from ketrdf.project import Project
-from ketrdf.query.descriptions import catalogue_graph
-from ketrdf.query.saved import load_catalog
+from ketrdf.query.descriptions import describe_saved_queries
+from ketrdf.query.saved import load_saved_queries
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
 
 DATASET_FILE = "ketrdf.nq"
@@ -72,26 +71,23 @@ class BuildResult:
 
 def check_graph(project: Project, extra_content: list[Path] | None = None,
                 reasoner: Reasoner | None = None, progress: Progress = quiet,
-                validator: str = "fast") -> Checked:
-    """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing."""
+                validator: str = DEFAULT_VALIDATOR) -> Checked:
+    """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing.
+
+    The QC checks run on the SPARQL engine that goes with ``validator``: with the
+    reference validator, every step runs on a reference engine.
+    """
     progress("loading sources")
     kg = replace(load_sources(project, extra_content),
-                 queries=catalogue_graph(load_catalog(project.queries_dir)))
+                 queries=describe_saved_queries(load_saved_queries(project.queries_dir)))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
     progress("validating against SHACL shapes")
-    shapes = load_shapes(project.shape_files())
-    data: ox.Store | Graph
-    if validator == "fast":  # the named graphs read in place; QC on an Oxigraph store of them
-        graphs = list(kg.named_graphs().values())
-        report = validate(graphs, shapes, validator)
-        data = load_store(graphs)
-    else:  # the reference: pyshacl and rdflib's engine share one copy of the union
-        data = kg.union()
-        report = validate(data, shapes, validator)
+    report = validate(kg, load_shapes(project.shape_files()), validator)
     progress("running QC checks")
     checks = load_checks(project.qc_dir)
-    return Checked(kg, report, tuple(run_checks(data, checks)), len(checks))
+    engine = sparql_engine(get_validator(validator).sparql_engine, kg)
+    return Checked(kg, report, tuple(run_checks(engine, checks)), len(checks))
 
 
 def failure(checked: Checked, note: str = "") -> ValidationFailed:
@@ -105,21 +101,22 @@ def failure(checked: Checked, note: str = "") -> ValidationFailed:
     )
 
 
-def build(project: Project, reasoner: Reasoner | None = None, validator: str = "fast",
+def build(project: Project, reasoner: Reasoner | None = None, validator: str = DEFAULT_VALIDATOR,
           progress: Progress = quiet) -> BuildResult:
     """Run the pipeline and replace ``build/`` with the new artefacts in one step; fail on any violation.
 
     A failing build leaves ``build/`` as it was and writes its SHACL report to
     ``build-failed/validation-report.ttl``.
     """
-    key = cache_key(project, reasoner.name if reasoner else "rl", validator)
+    key = cache_key(project, reasoner.name if reasoner else DEFAULT_REASONER, validator)
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
     report = checked.report.report_graph.serialize(format="turtle", encoding="utf-8")
-    failed = project.root / FAILED_BUILD_DIR
+    failed = project.build_dir.with_name(FAILED_BUILD_DIR)
     if not checked.passes:
         atomic_write_bytes(failed / REPORT_FILE, report)
         raise failure(checked, f"; report in {FAILED_BUILD_DIR}/{REPORT_FILE}, build/ unchanged")
     progress("writing artefacts")
+    checked.kg.forget_stores()  # the QC engine's copy is not needed for the exports
     out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
     staging = new_folder_beside(out)
     try:
@@ -142,9 +139,12 @@ def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str,
 
 
 def obtain_graph(project: Project, progress: Progress = quiet,
-                 reasoner: Reasoner | None = None, validator: str = "fast") -> KnowledgeGraph:
-    """The reasoned, validated graph: from the build cache, or built in memory."""
-    cached = cached_graph(project, reasoner.name if reasoner else "rl", validator, progress)
+                 reasoner: Reasoner | None = None, validator: str = DEFAULT_VALIDATOR) -> KnowledgeGraph:
+    """The reasoned, validated graph: from the build cache, or built in memory.
+
+    The cache serves only a build made with the same ``reasoner`` and ``validator``.
+    """
+    cached = cached_graph(project, reasoner.name if reasoner else DEFAULT_REASONER, validator, progress)
     if cached is not None:
         return cached
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)

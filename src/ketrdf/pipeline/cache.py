@@ -17,15 +17,16 @@ from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
-from ketrdf.knowledge_graph import GENID, KnowledgeGraph
+from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.export import export
-from ketrdf.pipeline.sources import read_catalog
+from ketrdf.pipeline.sources import read_import_catalog
 from ketrdf.project import Project
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.rdfio.reading import read_source
+from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import bind_prefixes
 
 Progress = Callable[[str], None]
@@ -44,7 +45,7 @@ def fingerprint(project: Project) -> dict[str, str]:
     Paths are relative to the project when inside it; a catalogued file that is
     missing is recorded as such (the build fails only if something imports it).
     """
-    files = [*project.source_files(), *read_catalog(project.catalog_file).values()]
+    files = [*project.source_files(), *read_import_catalog(project.catalog_file).values()]
     sums = {}
     for path in files:
         name = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) \
@@ -111,29 +112,26 @@ def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast"
 def read_cache(data: bytes) -> KnowledgeGraph:
     """The skolemized N-Quads cache, parsed by Oxigraph, blank nodes back under their labels.
 
-    Exact: the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal.
+    rdflib's ``de_skolemize`` undoes :meth:`KnowledgeGraph.skolemized` exactly: the cache
+    holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal. (It also
+    reads any other ``/.well-known/genid/`` IRI as a blank node: RFC 7511 reserves that
+    path for skolem IRIs.)
     """
-    from ketrdf.rdfio.terms import from_oxigraph
+    graphs: dict[Node | None, Graph] = {
+        name: Graph() for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
+    converted: dict[object, Node | None] = {}  # each term converted once: most recur often
 
-    graphs = {name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
-    terms: dict[str, Node] = {}
-
-    def term(node: object) -> Node:
-        if isinstance(node, ox.NamedNode):
-            found = terms.get(node.value)
-            if found is None:
-                iri = node.value
-                found = terms[iri] = BNode(iri[len(GENID):]) if iri.startswith(GENID) else URIRef(iri)
-            return found
-        return from_oxigraph(node)  # type: ignore[return-value]  # a literal: never None
+    def term(node: object) -> Node | None:
+        if node not in converted:
+            converted[node] = from_oxigraph(node)
+        return converted[node]
 
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-        name = URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else None
-        graph = graphs.get(name)  # type: ignore[arg-type]
+        graph = graphs.get(term(quad.graph_name))
         if graph is None:
             raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    return KnowledgeGraph(*graphs.values())
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
+    return KnowledgeGraph(*(graph.de_skolemize(bind_prefixes(Graph())) for graph in graphs.values()))
 
 
 def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],

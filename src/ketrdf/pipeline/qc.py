@@ -10,11 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph
-
-from ketrdf.engines.oxigraph import run as run_on_oxigraph
-from ketrdf.engines.rdflib_sparql import run_sparql
+from ketrdf.engines.sparql import SparqlEngine
 from ketrdf.errors import InputError
 from ketrdf.query.gate import prepare, query_form
 from ketrdf.query.saved import SavedQuery, read_saved_query
@@ -44,14 +40,11 @@ def load_checks(folder: Path) -> list[SavedQuery]:
     return checks
 
 
-def run_checks(data: ox.Store | Graph, checks: list[SavedQuery]) -> list[QcProblem]:
-    """Run every check on ``data``: an Oxigraph store, or an rdflib graph (the reference engine)."""
+def run_checks(engine: SparqlEngine, checks: list[SavedQuery]) -> list[QcProblem]:
+    """Run every check with ``engine`` (see :mod:`ketrdf.engines.sparql`)."""
     problems = []
     for check in checks:
-        if isinstance(data, ox.Store):
-            result = run_on_oxigraph(data, check.text, origin=str(check.path))
-        else:
-            result = run_sparql(data, check.text, origin=str(check.path))
+        result = engine.run(check.text, origin=str(check.path))
         focus_at = result.variables.index("focus")
         message_at = result.variables.index("message")
         for row in result.rows:

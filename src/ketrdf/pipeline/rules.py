@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.sparql.sparql import Query
 
-from ketrdf.engines.rdflib_sparql import time_limit
+from ketrdf.engines.bounded import time_limit
 from ketrdf.errors import InputError
 from ketrdf.query.gate import prepare, query_form
 from ketrdf.query.saved import read_query_file

@@ -23,7 +23,7 @@ from ketrdf.vocabulary import bind_prefixes
 CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 
 
-def read_catalog(catalog: Path) -> dict[URIRef, Path]:
+def read_import_catalog(catalog: Path) -> dict[URIRef, Path]:
     """Map import IRIs to local files, as an OASIS XML catalog (``catalog-v001.xml``) says."""
     if not os.path.lexists(catalog):
         return {}
@@ -68,7 +68,7 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
     ``extra_content`` adds files to the content graph; a file with the same
     name as a content file replaces it (so a curator can validate an edit).
     """
-    catalog = read_catalog(project.catalog_file)
+    catalog = read_import_catalog(project.catalog_file)
     ontology = load_file(project.ontology_file)
     ontology += _resolve_imports(ontology, project.ontology_file, catalog)
     extra = list(extra_content or [])

@@ -1,27 +1,30 @@
 """Stage 3, validate: SHACL shapes over the reasoned graph, reported in words.
 
 The graph is validated as it is (``inference='none'``): it has been reasoned
-once already. The default validator is pyshacl-turbo, a maintained SHACL
-engine with pyshacl's interface; pyshacl is the reference. Both pass the W3C
-SHACL Core test suite but one case (tests/test_shacl_suite.py).
+once already. The validators are in :mod:`ketrdf.engines.validators`: pyshacl-turbo
+(``fast``, the default), a maintained SHACL engine with pyshacl's interface, and
+pyshacl, the reference. Both pass the W3C SHACL Core test suite but one case
+(tests/test_shacl_suite.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from ketrdf.engines.validators import DEFAULT_VALIDATOR, get_validator
 from ketrdf.errors import InputError
-from ketrdf.knowledge_graph import merge, union_view
+from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.query.gate import prepare
 from ketrdf.rdfio.parse import load_file
-from ketrdf.vocabulary import SH, bind_prefixes
+from ketrdf.rdfio.terms import short_name
+from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes
 
 
 @dataclass(frozen=True)
@@ -72,15 +75,8 @@ def count_shapes(shapes: Graph) -> int:
     return sum(1 for shape in shapes_found if isinstance(shape, URIRef))
 
 
-def _short(graph: Graph, node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except (ValueError, KeyError):
-            return f"<{node}>"
-    return node.n3(graph.namespace_manager)
+def _short(node: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    return "" if node is None else short_name(node, prefixes)
 
 
 def _label(graphs: Sequence[Graph], node: Node | None) -> str:
@@ -90,8 +86,6 @@ def _label(graphs: Sequence[Graph], node: Node | None) -> str:
     labels = sorted(found, key=lambda label: (getattr(label, "language", None) != "en", str(label)))
     return str(labels[0]) if labels else ""
 
-
-VALIDATORS = ("fast", "pyshacl")
 
 #: The SHACL terms, used as predicates in a shapes graph, that both validators check: SHACL Core,
 #: SHACL-SPARQL (constraints, constraint components, prefix declarations) and SPARQL-based
@@ -197,34 +191,20 @@ def check_shapes(shapes: Graph) -> None:
         prepare(header + str(text), f"shapes: {where} {_name(shapes, predicate)}")
 
 
-def validate(data: Graph | Sequence[Graph], shapes: Graph, validator: str = "fast") -> ValidationReport:
+def validate(data: KnowledgeGraph | Graph, shapes: Graph,
+             validator: str = DEFAULT_VALIDATOR) -> ValidationReport:
     """Validate ``data`` (already reasoned) against ``shapes``, after :func:`check_shapes`.
 
-    ``fast`` is pyshacl-turbo (a SHACL engine in Rust), ``pyshacl`` the reference. ``data`` is
-    one graph or several read as their union (in place for ``fast``; pyshacl gets a copy).
-    Neither validator infers (``data`` is reasoned) or follows ``owl:imports``.
+    ``validator`` names an engine of :mod:`ketrdf.engines.validators`; a single graph is
+    validated as the content of a knowledge graph.
     """
-    if validator not in VALIDATORS:
-        raise ValueError(f"unknown validator {validator!r}; choose {', '.join(VALIDATORS)}")
+    engine = get_validator(validator)
     check_shapes(shapes)
-    graphs = [data] if isinstance(data, Graph) else list(data)
-    if validator == "fast":
-        # rdflib graphs, not an Oxigraph store: from a store, pyshacl-turbo 0.6.5 takes the
-        # data's "a" (xsd:string) for a term other than the shapes' "a" (sh:in, sh:hasValue)
-        from pyshacl_turbo import validate as engine
-
-        source = graphs[0] if len(graphs) == 1 else union_view(sorted(graphs, key=len, reverse=True))
-    else:
-        from pyshacl import validate as engine
-
-        # inplace: no copy of the data (no inference, and check_shapes refuses sh:rule)
-        source = graphs[0] if len(graphs) == 1 else merge(graphs)
-    conforms, report, text = engine(source, shacl_graph=shapes, inference="none", advanced=True,
-                                    do_owl_imports=False, inplace=validator == "pyshacl")
-    if not isinstance(report, Graph):  # pyshacl-turbo reports a failure instead of raising it
-        raise InputError(f"shapes: the {validator} validator cannot check them: {text}")
+    kg = data if isinstance(data, KnowledgeGraph) else KnowledgeGraph(ontology=Graph(), content=data)
+    graphs = list(kg.named_graphs().values())
+    conforms, report = engine.report(kg, shapes)
     report_graph = bind_prefixes(report)
-    names = bind_prefixes(Graph())  # ketrdf's prefixes, for short names
+    shape_prefixes = {prefix: str(namespace) for prefix, namespace in shapes.namespaces()}
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(node, SH.resultSeverity)
@@ -234,12 +214,12 @@ def validate(data: Graph | Sequence[Graph], shapes: Graph, validator: str = "fas
         results.append(
             ShapeResult(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus_node=_short(names, focus),
+                focus_node=_short(focus),
                 focus_label=_label(graphs, focus),
-                path=_short(names, report.value(node, SH.resultPath)),
+                path=_short(report.value(node, SH.resultPath)),
                 message="; ".join(messages) or "constraint not met",
-                value=_short(names, value) if not isinstance(value, Literal) else value.n3(),
-                source_shape=_short(shapes, report.value(node, SH.sourceShape)),
+                value=_short(value),
+                source_shape=_short(report.value(node, SH.sourceShape), shape_prefixes),
             )
         )
     ordered = tuple(sorted(results, key=lambda r: (r.severity, r.focus_node, r.path, r.message)))

@@ -23,12 +23,12 @@ def query_body(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("#+")).strip() + "\n"
 
 
-def catalogue_graph(catalog: dict[str, SavedQuery]) -> Graph:
+def describe_saved_queries(saved_queries: dict[str, SavedQuery]) -> Graph:
     """Describe every saved query in RDF."""
     graph = bind_prefixes(Graph())
     graph.add((CATALOGUE, RDF.type, DCMI_COLLECTION))
     graph.add((CATALOGUE, RDFS.label, Literal("ketrdf saved queries", lang="en")))
-    for name, saved in sorted(catalog.items()):
+    for name, saved in sorted(saved_queries.items()):
         node = QUERY[name]
         graph.add((CATALOGUE, DCTERMS.hasPart, node))
         graph.add((node, RDF.type, SH.SPARQLExecutable))

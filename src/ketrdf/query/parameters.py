@@ -11,13 +11,12 @@ import re
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
-from ketrdf.engines.rdflib_sparql import run_sparql
 from ketrdf.errors import InputError, QueryError
-from ketrdf.query.results import QueryResult
+from ketrdf.query.gate import prepare
 from ketrdf.query.saved import Parameter, SavedQuery
-from ketrdf.vocabulary import IRI_FORBIDDEN, PREFIXES
+from ketrdf.vocabulary import IRI_FORBIDDEN, prefix_converter
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 
@@ -27,9 +26,9 @@ def expand_iri(value: str) -> URIRef:
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
+    converter = prefix_converter()
+    if converter.is_curie(text):
+        text = converter.expand(text, strict=True)
     if IRI_FORBIDDEN.search(text) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):
         raise QueryError(f"{value!r} is not an absolute IRI or a known CURIE")
     return URIRef(text)
@@ -56,6 +55,12 @@ SELECT DISTINCT ?name WHERE {
 } ORDER BY ?name"""
 
 
+def _select(graph: Graph, text: str, bindings: dict[str, Identifier]) -> list[tuple[Node, ...]]:
+    """The rows of a look-up query (gated) on ``graph``, by rdflib's engine."""
+    rows = graph.query(prepare(text, "parameter lookup"), initBindings=bindings)
+    return [tuple(row) for row in rows]  # type: ignore[arg-type]
+
+
 def resolve_entity(graph: Graph, parameter: Parameter, value: str) -> URIRef:
     """An instance of the parameter's class named by IRI, CURIE, label, local name or label start."""
     cls = expand_iri(parameter.cls or "owl:Thing")
@@ -67,13 +72,13 @@ def resolve_entity(graph: Graph, parameter: Parameter, value: str) -> URIRef:
         return iri
     bindings: dict[str, Identifier] = {"text": Literal(value.strip()), "class": cls}
     for lookup in (LOOKUP, LOCAL_NAME_LOOKUP, PREFIX_LOOKUP):
-        rows = run_sparql(graph, lookup, bindings, origin="parameter lookup").rows
+        rows = _select(graph, lookup, bindings)
         found = sorted({row[0] for row in rows if isinstance(row[0], URIRef)})
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             break
-    rows = run_sparql(graph, CHOICES, {"class": cls}, origin="parameter lookup").rows
+    rows = _select(graph, CHOICES, {"class": cls})
     choices = ", ".join(str(row[0]) for row in rows)
     raise InputError(f"parameter {parameter.name!r}: {value!r} names no single {parameter.cls}; "
                      f"choices: {choices}")
@@ -86,7 +91,7 @@ SELECT DISTINCT ?value WHERE { ?thing ?property ?value } ORDER BY ?value"""
 def check_value_of(graph: Graph, parameter: Parameter, value: str) -> None:
     """Refuse a value that no triple of the parameter's ``property`` has, listing those that do."""
     prop = expand_iri(parameter.prop or "")
-    rows = run_sparql(graph, VALUES_OF, {"property": prop}, origin="parameter lookup").rows
+    rows = _select(graph, VALUES_OF, {"property": prop})
     known = [str(row[0]) for row in rows]
     if value not in known:
         raise InputError(f"parameter {parameter.name!r}: {value!r} is no {parameter.prop} in the graph; "
@@ -140,10 +145,3 @@ def bind_parameters(query: SavedQuery, values: dict[str, str],
             continue
         bindings[param.name] = to_term(param, value, graph)
     return bindings
-
-
-def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
-                    timeout: float | None = None) -> QueryResult:
-    """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
-    bindings = bind_parameters(query, values or {}, graph)
-    return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)

@@ -5,17 +5,19 @@ A table for people, CSV, TSV or SPARQL 1.1 JSON for machines; a graph as RDF.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Variable
+from rdflib.query import Result
 from rdflib.term import Node
 
 from ketrdf.errors import QueryError
-from ketrdf.vocabulary import bind_prefixes
+from ketrdf.rdfio.terms import ntriples_text, short_name
+
+if TYPE_CHECKING:
+    import pandas
 
 
 @dataclass(frozen=True)
@@ -31,66 +33,90 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = None
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, a column per variable (needs ``pip install 'ketrdf[pandas]'``).
+
+        IRIs become text, blank nodes ``_:id``, literals their Python value (the
+        lexical form where rdflib has none), unbound cells None.
+        """
+        try:
+            import pandas
+        except ImportError as missing:
+            raise ImportError("QueryResult.to_dataframe() needs pandas, an optional extra: "
+                              "pip install 'ketrdf[pandas]'") from missing
+        if self.boolean is not None or self.graph is not None:
+            raise QueryError("only a SELECT answer has rows for a data frame")
+        return pandas.DataFrame([[_python(term) for term in row] for row in self.rows],
+                                columns=list(self.variables))
+
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 
 
-def _plain(term: Node | None) -> str:
-    """The SPARQL 1.1 CSV form of a term: IRIs and lexical forms, blank nodes as _:id."""
+def to_rdflib(result: QueryResult) -> Result:
+    """The rows or boolean of ``result`` as an rdflib ``Result``, for rdflib's result serializers."""
+    if result.graph is not None:
+        raise TypeError("a graph is written as RDF, not as query results")
+    if result.boolean is not None:
+        answer = Result("ASK")
+        answer.askAnswer = result.boolean
+        return answer
+    answer = Result("SELECT")
+    answer.vars = [Variable(name) for name in result.variables]
+    answer.bindings = [{Variable(name): term  # type: ignore[misc]  # rows hold identifiers
+                        for name, term in zip(result.variables, row, strict=True) if term is not None}
+                       for row in result.rows]
+    return answer
+
+
+def from_rdflib(answer: Result) -> QueryResult:
+    """The rows or boolean of an rdflib ``Result`` of a SELECT or an ASK query."""
+    if answer.type == "ASK":
+        return QueryResult(variables=(), rows=(), boolean=bool(answer.askAnswer))
+    names = tuple(str(var) for var in answer.vars or ())
+    variables = [Variable(name) for name in names]
+    return QueryResult(variables=names, rows=tuple(
+        tuple(binding.get(var) for var in variables) for binding in answer.bindings))
+
+
+def _rows_only(result: QueryResult, output_format: str) -> None:
+    """Refuse an ASK answer in CSV or TSV: SPARQL 1.1 defines those for SELECT results only."""
+    if result.boolean is not None:
+        raise QueryError(f"an ASK query gives a boolean: use --format json or table, not {output_format}")
+
+
+def _python(term: Node | None) -> object:
+    """A data frame's cell: a literal's Python value, else the text, a blank node as _:id; None if unbound."""
     if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        encoded = {"type": "literal", "value": str(term)}
-        if term.language:
-            encoded["xml:lang"] = term.language
-        elif term.datatype:
-            encoded["datatype"] = str(term.datatype)
-        return encoded
-    raise TypeError(f"not an RDF term: {term!r}")
+        return None
+    if isinstance(term, Literal) and term.value is not None:
+        return term.value
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def to_csv(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results CSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_plain(term) for term in row])
-    return buffer.getvalue()
+    """SPARQL 1.1 Query Results CSV, by rdflib's serializer."""
+    _rows_only(result, "csv")
+    return to_rdflib(result).serialize(format="csv").decode("utf-8")  # type: ignore[union-attr]
 
 
 def to_tsv(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results TSV: terms in their N-Triples form."""
+    """SPARQL 1.1 Query Results TSV: terms in canonical N-Triples form (rdflib has no TSV serializer).
+
+    Oxigraph's term text, not rdflib's ``n3()``, which writes a literal holding a tab or
+    a line break as a long string with the raw character, breaking the row.
+    """
+    _rows_only(result, "tsv")
     lines = ["\t".join(f"?{var}" for var in result.variables)]
     for row in result.rows:
-        lines.append("\t".join("" if term is None else term.n3() for term in row))
+        lines.append("\t".join("" if term is None else ntriples_text(term) for term in row))
     return "\n".join(lines) + "\n"
 
 
 def to_json(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    document: dict[str, Any]
-    if result.boolean is not None:
-        document = {"head": {}, "boolean": result.boolean}
-    else:
-        bindings = [
-            {var: _json_term(term) for var, term in zip(result.variables, row, strict=True)
-             if term is not None}
-            for row in result.rows
-        ]
-        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """SPARQL 1.1 Query Results JSON, by rdflib's serializer, on one line."""
+    return to_rdflib(result).serialize(format="json").decode("utf-8") + "\n"  # type: ignore[union-attr]
 
 
 def to_table(result: QueryResult, title: str = "") -> str:
@@ -101,18 +127,12 @@ def to_table(result: QueryResult, title: str = "") -> str:
 
     if result.boolean is not None:
         return f"{title}\n{'yes' if result.boolean else 'no'}\n" if title else f"{result.boolean}\n"
-    names = bind_prefixes(Graph()).namespace_manager
 
     def show(term: Node | None) -> str:
-        """The cell text, with rich's markup characters escaped."""
+        """The cell text: a literal's text, any other node's short name; rich's markup escaped."""
         if term is None:
             return ""
-        if isinstance(term, URIRef):
-            try:
-                return escape(names.normalizeUri(term))
-            except (ValueError, KeyError):
-                return escape(str(term))
-        return escape(str(term))
+        return escape(str(term) if isinstance(term, Literal) else short_name(term))
 
     table = Table(title=escape(title) if title else None, show_lines=False, title_justify="left")
     for var in result.variables:
@@ -127,7 +147,7 @@ def to_table(result: QueryResult, title: str = "") -> str:
 def render_graph(graph: Graph, output_format: str) -> str:
     """A CONSTRUCT or DESCRIBE answer in one of :data:`GRAPH_FORMATS`, by the export serializers."""
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.pipeline.export import serialize
+    from ketrdf.rdfio.writers import serialize
 
     return serialize(KnowledgeGraph(ontology=Graph(), content=graph), output_format, "asserted").decode()
 

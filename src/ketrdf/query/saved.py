@@ -150,11 +150,11 @@ def read_query_file(path: Path) -> str:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
-def _with_base(query: SavedQuery, catalog: dict[str, SavedQuery]) -> SavedQuery:
+def _with_base(query: SavedQuery, saved_queries: dict[str, SavedQuery]) -> SavedQuery:
     """A query that names a ``base`` takes its text and parameters, with new defaults."""
     if query.base is None:
         return query
-    base = catalog.get(query.base)
+    base = saved_queries.get(query.base)
     if base is None or base.base is not None:
         raise InputError(f"{query.path}: base {query.base!r} is not a saved query without a base")
     unknown = set(query.defaults) - {param.name for param in base.params}
@@ -166,15 +166,15 @@ def _with_base(query: SavedQuery, catalog: dict[str, SavedQuery]) -> SavedQuery:
     return replace(query, text=base.text, params=params)
 
 
-def load_catalog(queries_dir: Path) -> dict[str, SavedQuery]:
+def load_saved_queries(queries_dir: Path) -> dict[str, SavedQuery]:
     """Every saved query directly in ``queries_dir`` (rules live in a subfolder), by name."""
     raw = {path.stem: read_saved_query(path) for path in sorted(queries_dir.glob("*.rq"))}
     return {name: _with_base(query, raw) for name, query in raw.items()}
 
 
-def find_query(catalog: dict[str, SavedQuery], name: str) -> SavedQuery:
+def find_query(saved_queries: dict[str, SavedQuery], name: str) -> SavedQuery:
     """The saved query called ``name``, or an error listing the valid names."""
-    if name not in catalog:
-        known = ", ".join(sorted(catalog)) or "(none)"
+    if name not in saved_queries:
+        known = ", ".join(sorted(saved_queries)) or "(none)"
         raise InputError(f"unknown query {name!r}; saved queries: {known}")
-    return catalog[name]
+    return saved_queries[name]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
+
+from ketrdf.vocabulary import PREFIXES, prefix_converter
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -25,6 +29,11 @@ def to_oxigraph(term: Node) -> Term:
     raise ValueError(f"cannot convert {term!r} to an Oxigraph term")
 
 
+def ntriples_text(term: Node) -> str:
+    """A term's canonical N-Triples text, as Oxigraph writes it: one line, line breaks escaped."""
+    return str(to_oxigraph(term))
+
+
 def from_oxigraph(term: object) -> Node | None:
     """A pyoxigraph term as the rdflib term rdflib's own engine would give."""
     if term is None:
@@ -39,3 +48,32 @@ def from_oxigraph(term: object) -> Node | None:
         datatype = term.datatype.value
         return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
     raise ValueError(f"unexpected term {term!r} (an RDF 1.2 triple term?)")
+
+
+def short_name(node: Node, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """A node as ketrdf shows it to people: an IRI as a CURIE of ``prefixes`` when one fits.
+
+    Anything else, and an IRI that no prefix fits, in its N-Triples form.
+    """
+    if isinstance(node, URIRef):
+        curie = prefix_converter(prefixes).compress(str(node))
+        if curie is not None:
+            return curie
+    return ntriples_text(node)
+
+
+def load_store(graphs: Iterable[Graph]) -> ox.Store:
+    """An in-memory store holding every triple of ``graphs`` in its default graph."""
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                 for graph in graphs for s, p, o in graph)
+    return store
+
+
+def load_dataset(graphs: Mapping[URIRef, Graph]) -> ox.Store:
+    """An in-memory store holding each graph as the named graph of its name (the Oxigraph engine's data)."""
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                         ox.NamedNode(str(name)))
+                 for name, graph in graphs.items() for s, p, o in graph)
+    return store

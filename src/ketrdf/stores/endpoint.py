@@ -16,7 +16,7 @@ endpoint, not the secret.
 
 from __future__ import annotations
 
-import json
+import io
 import netrc
 import os
 import socket
@@ -24,19 +24,20 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.client import HTTPException, HTTPMessage
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib.query import Result, ResultException
+from rdflib.term import Identifier
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from ketrdf.errors import InputError, StoreError
 from ketrdf.query.gate import gate
-from ketrdf.query.results import QueryResult
+from ketrdf.query.results import QueryResult, from_rdflib
+from ketrdf.query.values import with_values
 
 AUTH_METHODS = ("none", "basic", "digest")
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -261,34 +262,9 @@ def _protocol_request(url: str, text: str, default_graphs: tuple[str, ...] = ())
     return sparql._createRequest()
 
 
-def _term(value: dict[str, Any]) -> Node:
-    """An RDF term from a SPARQL 1.1 JSON results binding."""
-    kind = value.get("type")
-    text = value.get("value", "")
-    if kind == "uri":
-        return URIRef(text)
-    if kind == "bnode":
-        return BNode(text)
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in value:
-            return Literal(text, lang=value["xml:lang"])
-        datatype = value.get("datatype")
-        return Literal(text, datatype=URIRef(datatype) if datatype else None)
-    raise ValueError(f"unknown term type {kind!r}")
-
-
-def parse_results(document: Any) -> QueryResult:
-    """A :class:`QueryResult` from a SPARQL 1.1 JSON results document."""
-    if not isinstance(document, dict) or "head" not in document:
-        raise ValueError("not a SPARQL JSON results document")
-    if "boolean" in document:
-        return QueryResult(variables=(), rows=(), boolean=bool(document["boolean"]))
-    variables = tuple(document["head"].get("vars", []))
-    rows = tuple(
-        tuple(_term(binding[var]) if var in binding else None for var in variables)
-        for binding in document["results"]["bindings"]
-    )
-    return QueryResult(variables=variables, rows=rows)
+def parse_results(body: bytes) -> QueryResult:
+    """A :class:`QueryResult` from a SPARQL 1.1 JSON results document, parsed by rdflib."""
+    return from_rdflib(Result.parse(io.BytesIO(body), format="json"))
 
 
 def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryResult:
@@ -300,10 +276,26 @@ def select(endpoint: Endpoint, text: str, origin_name: str = "query") -> QueryRe
     gate(text, origin_name, canonical=True)
     body = _send(endpoint, _protocol_request(endpoint.query, text, endpoint.default_graphs), "query")
     try:
-        return parse_results(json.loads(body))
-    except (ValueError, KeyError, TypeError, AttributeError):
+        return parse_results(body)
+    except (ResultException, ValueError, KeyError, TypeError, AttributeError, NotImplementedError):
         raise StoreError(f"query at {_shown(endpoint.query)} failed: the answer is not SPARQL JSON "
                          "results: is this a SPARQL endpoint?") from None
+
+
+class RemoteEngine:
+    """A store's SPARQL endpoint as a :class:`ketrdf.engines.sparql.SparqlEngine` (SELECT and ASK)."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+            timeout: float | None = None) -> QueryResult:
+        """Send ``text`` with ``bindings`` as ``VALUES`` (:func:`with_values`), waiting ``timeout`` s.
+
+        Without ``timeout``, the endpoint's own; a store's failures raise :class:`StoreError`.
+        """
+        endpoint = self.endpoint if timeout is None else replace(self.endpoint, timeout=timeout)
+        return select(endpoint, with_values(text, dict(bindings or {}), origin), origin)
 
 
 def update(endpoint: Endpoint, text: str, what: str = "update") -> None:

@@ -24,8 +24,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ketrdf.errors import InputError, StoreError
-from ketrdf.knowledge_graph import KnowledgeGraph, merge
-from ketrdf.pipeline.export import GRAPH_SELECTIONS
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
+from ketrdf.rdfio.terms import ntriples_text
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS
 from ketrdf.stores.endpoint import Endpoint, gsp_post, select, update
 from ketrdf.vocabulary import IRI_FORBIDDEN
 
@@ -71,7 +72,7 @@ def _units(graph: Graph) -> list[list[Triple]]:
 
     for triple in graph:
         _check_triple(triple)
-    triples: list[Triple] = sorted(graph, key=lambda t: tuple(n.n3() for n in t))
+    triples: list[Triple] = sorted(graph, key=lambda t: tuple(map(ntriples_text, t)))
     for triple in triples:
         blanks = [node for node in (triple[0], triple[2]) if isinstance(node, BNode)]
         for other in blanks[1:]:
@@ -109,7 +110,7 @@ def plan(kg: KnowledgeGraph, what: str = "all", graph: str | None = None,
     if graph is not None:
         if IRI_FORBIDDEN.search(graph) or ":" not in graph:
             raise InputError(f"--graph must be an absolute IRI, not {graph!r}")
-        selected = [(URIRef(graph), merge(graphs[name] for name in names))]
+        selected = [(URIRef(graph), union_copy(graphs[name] for name in names))]
     else:
         selected = [(name, graphs[name]) for name in names]
     uploads = []

@@ -30,8 +30,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ketrdf.errors import InputError, QueryError, RefusedQueryError, StoreError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import serialize
 from ketrdf.query.gate import gate
+from ketrdf.rdfio.writers import serialize
 
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})

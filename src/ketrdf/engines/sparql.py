@@ -1,0 +1,72 @@
+"""SPARQL engines behind one protocol, chosen by name from one registry.
+
+A :class:`SparqlEngine` answers one query text with bound parameters, bounded by a
+timeout. Local engines are made from a :class:`~ketrdf.knowledge_graph.KnowledgeGraph`
+by the factory registered under their name: ``oxigraph`` (fast) and ``rdflib`` (the
+reference); ``--engine`` lists :func:`engine_names`. A remote endpoint is the same
+protocol (:class:`ketrdf.stores.endpoint.RemoteEngine`), chosen by ``--endpoint``.
+
+Every engine passes the text through the SPARQL gate (:mod:`ketrdf.query.gate`) and
+reports errors the same way: :class:`~ketrdf.errors.QueryError` for a query it cannot
+run, :class:`~ketrdf.errors.RefusedQueryError` for what the gate refuses, and
+:class:`~ketrdf.engines.bounded.LimitExceeded` past ``timeout`` (a remote store's
+failures, its timeouts included, are :class:`~ketrdf.errors.StoreError`).
+This module imports no engine until one is asked for, so the command line stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Protocol
+
+from ketrdf.errors import InputError
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.query.results import QueryResult
+
+
+class SparqlEngine(Protocol):
+    """Runs SPARQL texts on one graph or store."""
+
+    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+            timeout: float | None = None) -> QueryResult:
+        """The answer to ``text`` with ``bindings``; errors name ``origin``; stops after ``timeout`` s."""
+        ...
+
+
+EngineFactory = Callable[["KnowledgeGraph"], SparqlEngine]
+
+
+def _oxigraph(kg: KnowledgeGraph) -> SparqlEngine:
+    from ketrdf.engines.oxigraph import OxigraphEngine
+
+    return OxigraphEngine(kg.oxigraph_store())
+
+
+def _rdflib(kg: KnowledgeGraph) -> SparqlEngine:
+    from ketrdf.engines.rdflib_sparql import RdflibEngine
+
+    return RdflibEngine(kg.dataset())
+
+
+_ENGINES: dict[str, EngineFactory] = {"oxigraph": _oxigraph, "rdflib": _rdflib}
+
+
+def register_engine(name: str, factory: EngineFactory) -> None:
+    """Make ``factory`` the engine of ``--engine name`` (replacing one of that name)."""
+    _ENGINES[name] = factory
+
+
+def engine_names() -> tuple[str, ...]:
+    """The registered engines' names."""
+    return tuple(_ENGINES)
+
+
+def sparql_engine(name: str, kg: KnowledgeGraph) -> SparqlEngine:
+    """The engine registered as ``name``, over ``kg`` (default graph: the union of its graphs)."""
+    if name not in _ENGINES:
+        raise InputError(f"unknown SPARQL engine {name!r}; choose one of: {', '.join(_ENGINES)}")
+    return _ENGINES[name](kg)

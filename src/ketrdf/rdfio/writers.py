@@ -1,0 +1,146 @@
+"""Deterministic writers: a KnowledgeGraph's graphs in standard RDF formats, byte-identical across runs.
+
+Every format is written by a library's own serializer. N-Triples, N-Quads and
+TriG by Oxigraph's, from statements sorted first; Turtle by rdflib's sorted
+serializer; JSON-LD by rdflib's, its nodes and values sorted afterwards. All
+rely on the stable blank-node labels the loader assigns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
+from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
+from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.vocabulary import (
+    GRAPH_CONTENT,
+    GRAPH_IMPORTS,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_QUERIES,
+    PREFIXES,
+)
+
+GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
+    "asserted": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_IMPORTS),
+    "inferred": (GRAPH_INFERRED,),
+    "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
+}
+LINES_PER_CHUNK = 20000
+Statement = ox.Quad | ox.Triple
+
+
+def normalise_format(name: str) -> str:
+    """Accept a format name or its usual alias (``ttl``, ``nt``, ``nq``)."""
+    return FORMAT_ALIASES.get(name, name)
+
+
+def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> list[Statement]:
+    """The selected graphs' statements as Oxigraph quads (or triples, each once), in line order.
+
+    They are sorted on their terms' N-Triples text, which is the order of the lines
+    Oxigraph writes: a term whose text is a prefix of another's is followed there by
+    a character above the space that separates terms.
+    """
+    graphs = kg.named_graphs()
+    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
+
+    def term(node: Node) -> tuple[Term, str]:
+        found = converted.get(node)
+        if found is None:
+            as_oxigraph = to_oxigraph(node)
+            found = converted[node] = (as_oxigraph, str(as_oxigraph))
+        return found
+
+    keyed: dict[tuple[str, ...], Statement] = {}
+    for name in names:
+        graph_name = ox.NamedNode(str(name))
+        suffix = (str(graph_name),) if quads else ()
+        for s, p, o in graphs[name]:
+            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
+            key = (s_text, p_text, o_text, *suffix)
+            if key not in keyed:
+                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
+                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
+    return [keyed[key] for key in sorted(keyed)]
+
+
+def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+    """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
+    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    statements = _sorted_statements(kg, names, quads)
+    for start in range(0, len(statements), LINES_PER_CHUNK):
+        chunk = statements[start:start + LINES_PER_CHUNK]  # all quads or all triples
+        yield ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
+
+
+def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
+    """TriG written by Oxigraph: the named graphs in a fixed order, each one's statements sorted.
+
+    Blank nodes keep the loader's labels and are never written inline, so a node
+    shared between named graphs stays one node.
+    """
+    quads = [quad for name in names for quad in _sorted_statements(kg, (name,), quads=True)]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
+
+
+def _jsonld(graph: Graph) -> bytes:
+    """JSON-LD with an inline context, nodes and their values in a stable order."""
+    raw = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    document = json.loads(raw)
+    nodes = document.get("@graph")
+    if isinstance(nodes, list):
+        document["@graph"] = sorted(nodes, key=lambda node: json.dumps(node, sort_keys=True))
+    return (json.dumps(_sort_values(document), indent=2, sort_keys=True, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def _type_names(value: object) -> object:
+    """``@type`` values as strings: rdflib writes a blank-node type as ``{"@id": ...}``, invalid JSON-LD."""
+    if isinstance(value, list):
+        return [_type_names(item) for item in value]
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return value["@id"]
+    return value
+
+
+def _sort_values(node: object) -> object:
+    """Sort every JSON array but the ordered ones (``@list``); ``@type`` values as strings."""
+    if isinstance(node, dict):
+        return {key: value if key == "@list" else _sort_values(
+                    _type_names(value) if key == "@type" else value) for key, value in node.items()}
+    if isinstance(node, list):
+        items = [_sort_values(item) for item in node]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return node
+
+
+def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> Iterator[bytes]:
+    """The selected graphs as ``output_format`` (see :data:`FORMATS`), in pieces to write in turn."""
+    output_format = normalise_format(output_format)
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown format {output_format!r}; formats: {', '.join(FORMATS)}")
+    if selection not in GRAPH_SELECTIONS:
+        raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
+    serializer, quads, _suffix = FORMATS[output_format]
+    names = GRAPH_SELECTIONS[selection]
+    if output_format in ("ntriples", "nquads"):
+        return _sorted_lines(kg, names, quads)
+    if output_format == "trig":
+        return iter((_trig(kg, names),))
+    graphs = kg.named_graphs()
+    merged = union_copy(graphs[name] for name in names)
+    if output_format == "jsonld":
+        return iter((_jsonld(merged),))
+    return iter((merged.serialize(format=serializer, encoding="utf-8"),))
+
+
+def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> bytes:
+    """Serialize the selected graphs of ``kg`` as ``output_format``, as one piece."""
+    return b"".join(serialize_chunks(kg, output_format, selection))

@@ -1,0 +1,1 @@
+"""Releases people can cite and compare: versioned release folders and diffs between builds."""

@@ -1,0 +1,106 @@
+"""The released ontology in ODK's forms, each naming its own file as its version IRI.
+
+- ``ketrdf-base``: the ontology's own axioms (the TBox and the review's content), no imports,
+  nothing inferred;
+- ``ketrdf`` (full): the base with the import modules merged and the inferred class and
+  property hierarchy (what ROBOT's ``reason`` adds by default);
+- ``ketrdf-owlrl``: the base with the import modules and every triple the OWL-RL closure and
+  the rules inferred, materialised.
+
+Each is written as RDF/XML (``.owl``, by Oxigraph from sorted triples) and Turtle (``.ttl``,
+rdflib's sorted serializer), so the same graph always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+from semver import Version
+
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
+from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.vocabulary import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
+
+#: Inferred axioms of the full form: the class and property hierarchy between named terms.
+HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty)
+FULL, BASE_FORM, OWLRL = "ketrdf", "ketrdf-base", "ketrdf-owlrl"
+SYNTAXES = (".owl", ".ttl")
+
+
+def version_iri(version: Version, file_name: str) -> URIRef:
+    """The IRI of a file of the release ``version``: ``https://w3id.org/ketrdf/releases/V/FILE``."""
+    return URIRef(f"{BASE}releases/{version}/{file_name}")
+
+
+def with_version(graph: Graph, version: Version, file_name: str) -> Graph:
+    """A copy of ``graph`` whose ontology header has ``version`` and the version IRI of ``file_name``."""
+    result = bind_prefixes(Graph())
+    result += graph
+    result.set((ONTOLOGY_IRI, OWL.versionIRI, version_iri(version, file_name)))
+    result.set((ONTOLOGY_IRI, OWL.versionInfo, Literal(str(version))))
+    return result
+
+
+def _without_headers(graph: Graph) -> Graph:
+    """``graph`` less the ontology headers of import modules (as ``robot merge`` drops them)."""
+    result = Graph()
+    headers = set(graph.subjects(RDF.type, OWL.Ontology))
+    for triple in graph:
+        if triple[0] not in headers:
+            result.add(triple)
+    return result
+
+
+def forms(kg: KnowledgeGraph) -> dict[str, Graph]:
+    """The base, full and OWL-RL forms of the reasoned graph ``kg``, by file stem."""
+    base = union_copy((kg.ontology, kg.content))
+    imports = _without_headers(kg.imports)
+    hierarchy = Graph()
+    for predicate in HIERARCHY:
+        for subject, value in kg.inferred.subject_objects(predicate):
+            if isinstance(subject, URIRef) and isinstance(value, URIRef):
+                hierarchy.add((subject, predicate, value))
+    return {BASE_FORM: base, FULL: union_copy((base, imports, hierarchy)),
+            OWLRL: union_copy((base, imports, kg.inferred))}
+
+
+def _xml_term(term: Node) -> Term:
+    """An Oxigraph term for RDF/XML: a blank node's label prefixed so that it is an XML name (NCName)."""
+    return ox.BlankNode("b" + str(term)) if isinstance(term, BNode) else to_oxigraph(term)
+
+
+def rdf_xml(graph: Graph) -> bytes:
+    """``graph`` as RDF/XML written by Oxigraph, its triples sorted on their N-Triples text."""
+    keyed = {}
+    for triple in graph:
+        subject, predicate, value = (_xml_term(term) for term in triple)
+        keyed[(str(subject), str(predicate), str(value))] = ox.Triple(
+            subject, predicate, value)  # type: ignore[arg-type]
+    ordered = [keyed[key] for key in sorted(keyed)]
+    return ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b""
+
+
+def turtle(graph: Graph) -> bytes:
+    """``graph`` as Turtle by rdflib's serializer, which sorts subjects and predicates."""
+    return bind_prefixes(graph).serialize(format="turtle", encoding="utf-8")
+
+
+def check_reads_back(data: bytes, graph: Graph, file_name: str) -> None:
+    """Read ``data`` back with rdflib and Oxigraph, as ROBOT would load it; both must find every triple.
+
+    A failure is a bug in the writer (exit 4), never the user's mistake.
+    """
+    rdf_format = "xml" if file_name.endswith(".owl") else "turtle"
+    by_rdflib = len(Graph().parse(data=data, format=rdf_format))
+    by_oxigraph = sum(1 for _ in ox.parse(data, format=ox.RdfFormat.RDF_XML if rdf_format == "xml"
+                                          else ox.RdfFormat.TURTLE))
+    if not by_rdflib == by_oxigraph == len(graph):
+        raise RuntimeError(f"{file_name}: read back {by_rdflib} triples with rdflib and {by_oxigraph} "
+                           f"with Oxigraph, not the {len(graph)} written")
+
+
+def serialize(graph: Graph, file_name: str) -> bytes:
+    """``graph`` in the syntax ``file_name`` ends in (``.owl``: RDF/XML, ``.ttl``: Turtle)."""
+    return rdf_xml(graph) if file_name.endswith(".owl") else turtle(graph)

@@ -81,6 +81,7 @@ def test_discover_outside_a_checkout_falls_back_to_the_installed_data(outside: P
     assert project == Project(REPO)
 
 
+@pytest.mark.integration  # a build of the review
 def test_installed_data_builds_into_the_user_cache_and_is_never_written(installed_copy: Project,
                                                                        tmp_path: Path) -> None:
     before = files_under(installed_copy.root)
@@ -121,6 +122,7 @@ def test_import_and_release_refuse_to_write_into_the_installed_data(installed_co
     assert not (installed_copy.root / "releases").exists()
 
 
+@pytest.mark.integration  # a build of the review
 def test_load_outside_a_checkout_gives_the_reasoned_graph(outside: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(outside)

@@ -23,6 +23,8 @@ from ketrdf.vocabulary import KET, KR, ONTOLOGY_IRI
 from tests.conftest import REPO
 from tests.owl_checker import CHECKER, java_classpath
 
+pytestmark = pytest.mark.integration  # release builds of the review, HermiT in Java
+
 RELEASES = "https://w3id.org/ketrdf/releases/"
 DCAT = "http://www.w3.org/ns/dcat#"
 FORMS = ("ketrdf.owl", "ketrdf.ttl", "ketrdf-base.owl", "ketrdf-base.ttl", "ketrdf-owlrl.owl",

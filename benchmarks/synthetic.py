@@ -10,16 +10,17 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 
 from ketrdf.external.mappings import PREDICATES
-from ketrdf.vocabulary import BASE, KR, bind_prefixes
+from ketrdf.vocabulary import BASE, KET, KR, bind_prefixes
 
-MAPPING_PREDICATES = frozenset(PREDICATES.values())
+# Links to external identifiers, and recorded absences of one (ket:identifierNotFoundIn)
+MAPPING_PREDICATES = frozenset({*PREDICATES.values(), KET.identifierNotFoundIn})
 
 
 def scaled_content(content: Graph, copies: int) -> Graph:
     """``copies`` renamed copies of ``content`` (copy 0 keeps the original IRIs).
 
-    Links to external identifiers stay with copy 0: a copy stands for other
-    compounds and claims, which would not share an InChIKey or a DOI.
+    Links to external identifiers, and recorded absences of one, stay with copy 0: a
+    copy stands for other compounds and claims, which would not share an InChIKey or a DOI.
     """
     if copies < 1:
         raise ValueError("copies must be at least 1")

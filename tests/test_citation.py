@@ -62,9 +62,7 @@ def test_the_citation_matches_the_graph(reasoned: KnowledgeGraph) -> None:
     assert "CC-BY-4.0" in document["license"]
     [review] = document["references"]
     node = KR["hashimoto-2020"]
-    # the Japanese title, as the review digest gives it
-    assert review["title"] == "難治性うつ病の画期的治療薬として期待されるケタミン"
-    assert str(reasoned.content.value(node, DCTERMS.title)) in review["notes"]
+    assert review["title"] == str(reasoned.content.value(node, DCTERMS.title))
     assert reasoned.content.value(node, DCTERMS.issued) == Literal(str(review["year"]))
     assert reasoned.content.value(node, BIBO.volume) == Literal(str(review["volume"]))
     assert reasoned.content.value(node, BIBO.issue) == Literal(review["issue"])

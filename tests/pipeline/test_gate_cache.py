@@ -42,7 +42,7 @@ def built(first_build: Project, tmp_path: Path) -> Project:
 def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The texts the gate parses, from a fresh process's state (no verdict known)."""
     seen: list[str] = []
-    real: Callable[[str], object] = gate_module._parse.__wrapped__  # type: ignore[attr-defined]
+    real: Callable[[str], object] = gate_module._parse.__wrapped__
 
     def counting(text: str) -> object:
         seen.append(text)

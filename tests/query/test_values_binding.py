@@ -33,7 +33,7 @@ HOSTILE = '"} } SERVICE <http://example.org/sparql> { ?a ?b ?c } #\n\'{ WHERE { 
 def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The texts the gate parses while the test runs (a fresh, empty verdict table)."""
     seen: list[str] = []
-    real: Callable[[str], object] = gate_module._parse.__wrapped__  # type: ignore[attr-defined]
+    real: Callable[[str], object] = gate_module._parse.__wrapped__
 
     def counting(text: str) -> object:
         seen.append(text)

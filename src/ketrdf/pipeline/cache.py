@@ -22,8 +22,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Node
+from rdflib import Graph, URIRef
+from rdflib.term import Genid, Node, RDFLibGenid
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.export import export
@@ -118,21 +118,32 @@ def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast"
     return kg
 
 
+def _de_skolemized(node: Node | None) -> Node | None:
+    """A skolem IRI as the blank node rdflib's ``Graph.de_skolemize`` gives; any other node as it is."""
+    if isinstance(node, URIRef):
+        if RDFLibGenid._is_rdflib_skolem(node):
+            return RDFLibGenid(node).de_skolemize()
+        if Genid._is_external_skolem(node):
+            return Genid(node).de_skolemize()
+    return node
+
+
 def read_cache(data: bytes) -> KnowledgeGraph:
     """The skolemized N-Quads cache, parsed by Oxigraph, blank nodes back under their labels.
 
-    rdflib's ``de_skolemize`` undoes :meth:`KnowledgeGraph.skolemized` exactly: the cache
-    holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal. (It also
-    reads any other ``/.well-known/genid/`` IRI as a blank node: RFC 7511 reserves that
-    path for skolem IRIs.)
+    Each term is converted once, a skolem IRI to the blank node rdflib's ``de_skolemize``
+    would give (:meth:`KnowledgeGraph.skolemized` undone exactly, without copying the
+    graphs): the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed
+    literal. (Any other ``/.well-known/genid/`` IRI is read as a blank node too: RFC 7511
+    reserves that path for skolem IRIs.)
     """
     graphs: dict[Node | None, Graph] = {
-        name: Graph() for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
+        name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
     converted: dict[object, Node | None] = {}  # each term converted once: most recur often
 
     def term(node: object) -> Node | None:
         if node not in converted:
-            converted[node] = from_oxigraph(node)
+            converted[node] = _de_skolemized(from_oxigraph(node))
         return converted[node]
 
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
@@ -140,7 +151,7 @@ def read_cache(data: bytes) -> KnowledgeGraph:
         if graph is None:
             raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
         graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
-    return KnowledgeGraph(*(graph.de_skolemize(bind_prefixes(Graph())) for graph in graphs.values()))
+    return KnowledgeGraph(*graphs.values())
 
 
 def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],

@@ -7,15 +7,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-
-from pyparsing import ParseResults
-from rdflib.plugins.sparql import parser
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
+from typing import TYPE_CHECKING
 
 from ketrdf.errors import QueryError, RefusedQueryError
 from ketrdf.vocabulary import PREFIXES
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser is imported by the first parse: a known text needs none
+    from rdflib.plugins.sparql.sparql import Query
 
 # SPARQL's codepoint escapes (rdflib's own pattern takes \u and 8 digits)
 CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -28,6 +26,9 @@ QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CO
 
 def _remote_clause(node: object) -> str | None:
     """The first SERVICE or FROM / FROM NAMED in a parse tree or an algebra: an engine would fetch it."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         if node.name in REFUSED_CLAUSES:
             return REFUSED_CLAUSES[node.name]
@@ -62,6 +63,9 @@ def _parse(text: str) -> tuple[str | None, Query]:
     rdflib's algebra drops a group holding only a FILTER, SERVICE and all, while a store given
     the text would run it.
     """
+    from rdflib.plugins.sparql import parser
+    from rdflib.plugins.sparql.algebra import translateQuery
+
     tree = parser.Query.parse_string(text, parse_all=True)
     remote = _remote_clause(tree)
     return remote, translateQuery(tree, None, PREFIXES)
@@ -90,6 +94,8 @@ def _verdict(query: Query) -> Verdict:
 
 
 def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql import parser
+
     try:
         parser.UpdateUnit.parse_string(text, parse_all=True)
     except Exception:  # pyparsing raises several kinds

@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from ketrdf.errors import QueryError
 from ketrdf.query import gate as gate_module
 from ketrdf.query.gate import check, gate
 from ketrdf.query.saved import load_saved_queries
@@ -71,7 +72,8 @@ def test_a_hostile_literal_stays_a_literal() -> None:
     assert gate_module._verdict(query) == verdict
 
 
-IRIS = st.text(st.characters(codec="utf-8", exclude_characters='<>"{}|^`\\', min_codepoint=0x21),
+IRIS = st.text(st.characters(codec="utf-8", exclude_characters='<>"{}|^`\\', min_codepoint=0x21,
+                             exclude_categories=("Cc", "Co", "Cn", "Cs")),
                max_size=12).map(lambda tail: URIRef("http://example.org/" + tail))
 STRINGS = st.text(st.characters(codec="utf-8"), max_size=20)
 TERMS: st.SearchStrategy[Identifier] = st.one_of(
@@ -104,3 +106,9 @@ def test_a_bound_text_passes_the_gate_with_the_verdict_of_its_query(
         assert canonical == bound
         assert gate_module._verdict(query) == verdict
 
+
+
+def test_an_iri_oxigraph_refuses_is_a_query_error_not_a_crash() -> None:
+    """Found by the property test: DEL (U+007F), a control character no IRI holds."""
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        with_values(SAVED["evidence"].text, {"claim": URIRef("http://example.org/\x7f")}, "evidence")

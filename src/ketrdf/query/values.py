@@ -41,7 +41,10 @@ def _n3(term: Identifier) -> str:
         raise QueryError(f"not a valid IRI: {str(term)!r}")
     if not isinstance(term, URIRef | Literal):
         raise QueryError(f"a parameter is an IRI or a literal, not {term!r}")
-    return ntriples_text(term)
+    try:
+        return ntriples_text(term)
+    except ValueError as error:  # Oxigraph refuses the IRI (a code point no IRI may hold)
+        raise QueryError(f"not a valid IRI: {str(term)!r} ({error})") from None
 
 
 def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query",

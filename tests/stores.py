@@ -268,7 +268,7 @@ def served(project_root: Path, *options: str) -> Iterator[tuple[subprocess.Popen
     try:
         assert server.stderr is not None
         line = server.stderr.readline()
-        assert f"http://127.0.0.1:{port}/query" in line, line
+        assert f"http://127.0.0.1:{port}/sparql" in line, line
         yield server, port
     finally:
         if server.poll() is None:

@@ -544,27 +544,44 @@ def push(ctx: click.Context, endpoint: str, update_endpoint: str | None, gsp_end
         click.echo(f"pushed <{upload.target}>: {upload.triples} triples in {len(upload.batches)} batch(es)")
 
 
+def _site_folder(ctx: click.Context, site_dir: Path | None) -> Path | None:
+    """The site folder ``serve`` serves: ``site_dir``, else the build's site if there is one."""
+    site = site_dir or _project(ctx).build_dir / "site"
+    return site if (site / "index.html").is_file() else None
+
+
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True,
-              help="The port on 127.0.0.1.")
+              help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any other than 127.0.0.1 lets other machines in.")
+@click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The site folder to serve (default: build/site, written first if missing).")
 @click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
               help="Stop each query after this many seconds.")
 @click.option("--max-answer-mb", type=click.IntRange(1, 1024), default=64, show_default=True,
               help="Refuse an answer larger than this many megabytes.")
 @click.pass_context
-def serve(ctx: click.Context, port: int, timeout: int, max_answer_mb: int) -> None:
-    """Serve the reasoned graph as a read-only SPARQL endpoint on 127.0.0.1 (Ctrl-C stops it).
+def serve(ctx: click.Context, port: int, host: str, site_dir: Path | None, timeout: int,
+          max_answer_mb: int) -> None:
+    """Serve the site and a read-only SPARQL endpoint over the reasoned graph (Ctrl-C stops it).
 
+    Resource and term IRIs resolve with content negotiation; the endpoint is /sparql.
     Updates, SERVICE and FROM are refused; each query is bounded in time and answer size.
     """
-    from ketrdf.stores.serve import Limits
+    from ketrdf.stores.serve import HOST, Limits
     from ketrdf.stores.serve import serve as run_server
 
-    def ready(url: str) -> None:
-        click.echo(f"SPARQL endpoint: {url} (default graph: the union of ketrdf's graphs); "
-                   "Ctrl-C stops it", err=True)
+    kg = _graph(ctx)
+    site = _site_folder(ctx, site_dir)
 
-    ctx.exit(run_server(_graph(ctx), port, ready, Limits(timeout, max_answer_mb * 2**20)))
+    def ready(url: str) -> None:
+        click.echo(f"serving {url} (the site {site or 'not written'}) and the SPARQL endpoint {url}sparql "
+                   "(default graph: the union of ketrdf's graphs); Ctrl-C stops it", err=True)
+        if host != HOST:
+            click.echo(f"listening on {host}, not only on {HOST}: other machines can reach it", err=True)
+
+    ctx.exit(run_server(kg, port, ready, Limits(timeout, max_answer_mb * 2**20), site, host))
 
 
 @main.command("import")

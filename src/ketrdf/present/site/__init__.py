@@ -1,0 +1,1 @@
+"""``ketrdf site``: the reasoned graph as a static Linked Data website."""

@@ -467,6 +467,35 @@ def show(ctx: click.Context, identifier: str, lang: str, output_format: str, out
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write the site into, replaced whole [default: build/site].")
+@click.option("--lang", type=click.Choice(["en", "ja", "both"]), default="both", show_default=True,
+              help="The language of the pages (both: English and Japanese, with a switch).")
+@click.option("--publish-base", default=None, metavar="URL",
+              help="The static host the w3id.org rules (.htaccess) send readers to "
+                   "(default: a placeholder, https://example.org/ketrdf/).")
+@click.pass_context
+def site(ctx: click.Context, output: Path | None, lang: str, publish_base: str | None) -> None:
+    """Write the static Linked Data site: a page per term, resource and saved query, diagrams, RDF files."""
+    from ketrdf.answer import answer_queries, query_engine
+    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.site.publish import DEFAULT_PUBLISH_BASE
+    from ketrdf.present.site.writer import SiteOptions, check_output, write_site
+    from ketrdf.query.saved import load_saved_queries
+
+    project = _project(ctx)
+    output = output or project.build_dir / "site"
+    check_output(output)
+    kg = _graph(ctx)
+    saved = load_saved_queries(project.queries_dir)
+    answers = answer_queries(kg, list(saved.values()), None, query_engine(kg, "oxigraph"))
+    options = SiteOptions(("en", "ja") if lang == "both" else (lang,), publish_base or DEFAULT_PUBLISH_BASE)
+    count = write_site(GraphReader.for_project(kg, project.prefixes_file), kg, saved,
+                       {answer.query.name: answer.result for answer in answers}, output, options)
+    click.echo(f"wrote the site ({count} files) to {output}; open {output / 'index.html'}")
+
+
+@main.command()
 @click.option("--format", "output_format", required=True, type=click.Choice(FORMAT_CHOICES),
               help="The RDF format to write; nanopub: a nanopublication per claim (TriG); "
                    "kgx: KGX nodes and edges TSV files in the folder -o DIR.")

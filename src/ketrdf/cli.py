@@ -477,21 +477,15 @@ def show(ctx: click.Context, identifier: str, lang: str, output_format: str, out
 @click.pass_context
 def site(ctx: click.Context, output: Path | None, lang: str, publish_base: str | None) -> None:
     """Write the static Linked Data site: a page per term, resource and saved query, diagrams, RDF files."""
-    from ketrdf.answer import answer_queries, query_engine
-    from ketrdf.present.reader import GraphReader
+    from ketrdf.present.site.build import build_site
     from ketrdf.present.site.publish import DEFAULT_PUBLISH_BASE
-    from ketrdf.present.site.writer import SiteOptions, check_output, write_site
-    from ketrdf.query.saved import load_saved_queries
+    from ketrdf.present.site.writer import SiteOptions, check_output
 
     project = _project(ctx)
     output = output or project.build_dir / "site"
     check_output(output)
-    kg = _graph(ctx)
-    saved = load_saved_queries(project.queries_dir)
-    answers = answer_queries(kg, list(saved.values()), None, query_engine(kg, "oxigraph"))
     options = SiteOptions(("en", "ja") if lang == "both" else (lang,), publish_base or DEFAULT_PUBLISH_BASE)
-    count = write_site(GraphReader.for_project(kg, project.prefixes_file), kg, saved,
-                       {answer.query.name: answer.result for answer in answers}, output, options)
+    count = build_site(project, _graph(ctx), output, options)
     click.echo(f"wrote the site ({count} files) to {output}; open {output / 'index.html'}")
 
 
@@ -573,10 +567,15 @@ def push(ctx: click.Context, endpoint: str, update_endpoint: str | None, gsp_end
         click.echo(f"pushed <{upload.target}>: {upload.triples} triples in {len(upload.batches)} batch(es)")
 
 
-def _site_folder(ctx: click.Context, site_dir: Path | None) -> Path | None:
-    """The site folder ``serve`` serves: ``site_dir``, else the build's site if there is one."""
-    site = site_dir or _project(ctx).build_dir / "site"
-    return site if (site / "index.html").is_file() else None
+def _site_folder(ctx: click.Context, kg: KnowledgeGraph, site_dir: Path | None) -> tuple[Path, str]:
+    """The site ``serve`` serves (``site_dir``, else the build's), written first if it is missing."""
+    from ketrdf.present.site.build import build_site
+
+    project = _project(ctx)
+    site = site_dir or project.build_dir / "site"
+    if (site / "index.html").is_file():
+        return site, f"the site {site}"
+    return site, f"the site {site}, just written: {build_site(project, kg, site)} files"
 
 
 @main.command()
@@ -586,12 +585,13 @@ def _site_folder(ctx: click.Context, site_dir: Path | None) -> Path | None:
               help="The address to listen on; any other than 127.0.0.1 lets other machines in.")
 @click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="The site folder to serve (default: build/site, written first if missing).")
+@click.option("--no-site", is_flag=True, help="Serve only the SPARQL endpoint (no site, no IRIs).")
 @click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
               help="Stop each query after this many seconds.")
 @click.option("--max-answer-mb", type=click.IntRange(1, 1024), default=64, show_default=True,
               help="Refuse an answer larger than this many megabytes.")
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str, site_dir: Path | None, timeout: int,
+def serve(ctx: click.Context, port: int, host: str, site_dir: Path | None, no_site: bool, timeout: int,
           max_answer_mb: int) -> None:
     """Serve the site and a read-only SPARQL endpoint over the reasoned graph (Ctrl-C stops it).
 
@@ -602,10 +602,12 @@ def serve(ctx: click.Context, port: int, host: str, site_dir: Path | None, timeo
     from ketrdf.stores.serve import serve as run_server
 
     kg = _graph(ctx)
-    site = _site_folder(ctx, site_dir)
+    if no_site and site_dir is not None:
+        raise click.UsageError("give --site DIR or --no-site, not both")
+    site, written = (None, "no site") if no_site else _site_folder(ctx, kg, site_dir)
 
     def ready(url: str) -> None:
-        click.echo(f"serving {url} (the site {site or 'not written'}) and the SPARQL endpoint {url}sparql "
+        click.echo(f"serving {url} ({written}) and the SPARQL endpoint {url}sparql "
                    "(default graph: the union of ketrdf's graphs); Ctrl-C stops it", err=True)
         if host != HOST:
             click.echo(f"listening on {host}, not only on {HOST}: other machines can reach it", err=True)

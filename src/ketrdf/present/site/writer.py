@@ -23,6 +23,7 @@ from ketrdf.present.reader import GraphReader
 from ketrdf.present.show import ClaimView
 from ketrdf.present.site import diagrams, model, publish
 from ketrdf.present.site.paths import LANGUAGES, RDF_SUFFIXES, page_file
+from ketrdf.present.site.queryui import query_tabs, query_ui_files
 from ketrdf.present.site.rdf import describe, serializations
 from ketrdf.present.site.render import Page, environment, render
 from ketrdf.present.vocabulary_docs import Index, read_index
@@ -106,6 +107,7 @@ class SiteFiles:
         self.out[".well-known/sparql-examples"] = serialize(
             KnowledgeGraph(ontology=Graph(), content=self.kg.queries), "turtle", "asserted")
         self.out[".htaccess"] = publish.htaccess(self.options.publish_base).encode("utf-8")
+        self.out.update(query_ui_files(query_tabs(self.kg, self.saved.values())))
         return self.out
 
     def _static(self) -> None:

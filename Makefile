@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Cache bytecode and pytest's rewritten asserts even where the environment says not to:
 # without the cache every run compiles src/ and tests/ again (a sixth of `make check`).
 unexport PYTHONDONTWRITEBYTECODE
-.PHONY: help run build answers docs check unit test pytest lint typecheck lock clean
+.PHONY: help run build site answers docs check unit test pytest lint typecheck lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -22,10 +22,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-run: build answers ## set up, build, reason, validate and print the answers of the saved queries
+run: build site answers ## set up, build, reason, validate, write the site and print the answers of the saved queries
 
 build: $(STAMP) ## load, reason, validate and write build/
 	$(BIN)/ketrdf build
+
+site: $(STAMP) ## write the static site to build/site (after build)
+	$(BIN)/ketrdf site -o build/site
 
 answers: $(STAMP) ## print the answer of every saved query (with its example parameters)
 	$(BIN)/ketrdf query run --all

@@ -24,7 +24,7 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 # A test that uses one of these works on the whole review, on a scratch project it builds, or on a
 # store server: it is an integration test, left out of `make check` (README, Development).
 INTEGRATION_FIXTURES = {"built", "reasoned", "unreasoned", "project_copy", "oxigraph", "virtuoso",
-                        "private_oxigraph"}
+                        "private_oxigraph", "browser"}
 
 
 @pytest.hookimpl(tryfirst=True)

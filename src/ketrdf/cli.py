@@ -467,6 +467,29 @@ def show(ctx: click.Context, identifier: str, lang: str, output_format: str, out
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write the site into, replaced whole [default: build/site].")
+@click.option("--lang", type=click.Choice(["en", "ja", "both"]), default="both", show_default=True,
+              help="The language of the pages (both: English and Japanese, with a switch).")
+@click.option("--publish-base", default=None, metavar="URL",
+              help="The static host the w3id.org rules (.htaccess) send readers to "
+                   "(default: a placeholder, https://example.org/ketrdf/).")
+@click.pass_context
+def site(ctx: click.Context, output: Path | None, lang: str, publish_base: str | None) -> None:
+    """Write the static Linked Data site: a page per term, resource and saved query, diagrams, RDF files."""
+    from ketrdf.present.site.build import build_site
+    from ketrdf.present.site.publish import DEFAULT_PUBLISH_BASE
+    from ketrdf.present.site.writer import SiteOptions, check_output
+
+    project = _project(ctx)
+    output = output or project.build_dir / "site"
+    check_output(output)
+    options = SiteOptions(("en", "ja") if lang == "both" else (lang,), publish_base or DEFAULT_PUBLISH_BASE)
+    count = build_site(project, _graph(ctx), output, options)
+    click.echo(f"wrote the site ({count} files) to {output}; open {output / 'index.html'}")
+
+
+@main.command()
 @click.option("--format", "output_format", required=True, type=click.Choice(FORMAT_CHOICES),
               help="The RDF format to write; nanopub: a nanopublication per claim (TriG); "
                    "kgx: KGX nodes and edges TSV files in the folder -o DIR.")
@@ -544,27 +567,52 @@ def push(ctx: click.Context, endpoint: str, update_endpoint: str | None, gsp_end
         click.echo(f"pushed <{upload.target}>: {upload.triples} triples in {len(upload.batches)} batch(es)")
 
 
+def _site_folder(ctx: click.Context, kg: KnowledgeGraph, site_dir: Path | None) -> tuple[Path, str]:
+    """The site ``serve`` serves (``site_dir``, else the build's), written first if it is missing."""
+    from ketrdf.present.site.build import build_site
+
+    project = _project(ctx)
+    site = site_dir or project.build_dir / "site"
+    if (site / "index.html").is_file():
+        return site, f"the site {site}"
+    return site, f"the site {site}, just written: {build_site(project, kg, site)} files"
+
+
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True,
-              help="The port on 127.0.0.1.")
+              help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any other than 127.0.0.1 lets other machines in.")
+@click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The site folder to serve (default: build/site, written first if missing).")
+@click.option("--no-site", is_flag=True, help="Serve only the SPARQL endpoint (no site, no IRIs).")
 @click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
               help="Stop each query after this many seconds.")
 @click.option("--max-answer-mb", type=click.IntRange(1, 1024), default=64, show_default=True,
               help="Refuse an answer larger than this many megabytes.")
 @click.pass_context
-def serve(ctx: click.Context, port: int, timeout: int, max_answer_mb: int) -> None:
-    """Serve the reasoned graph as a read-only SPARQL endpoint on 127.0.0.1 (Ctrl-C stops it).
+def serve(ctx: click.Context, port: int, host: str, site_dir: Path | None, no_site: bool, timeout: int,
+          max_answer_mb: int) -> None:
+    """Serve the site and a read-only SPARQL endpoint over the reasoned graph (Ctrl-C stops it).
 
+    Resource and term IRIs resolve with content negotiation; the endpoint is /sparql.
     Updates, SERVICE and FROM are refused; each query is bounded in time and answer size.
     """
-    from ketrdf.stores.serve import Limits
+    from ketrdf.stores.serve import HOST, Limits
     from ketrdf.stores.serve import serve as run_server
 
-    def ready(url: str) -> None:
-        click.echo(f"SPARQL endpoint: {url} (default graph: the union of ketrdf's graphs); "
-                   "Ctrl-C stops it", err=True)
+    kg = _graph(ctx)
+    if no_site and site_dir is not None:
+        raise click.UsageError("give --site DIR or --no-site, not both")
+    site, written = (None, "no site") if no_site else _site_folder(ctx, kg, site_dir)
 
-    ctx.exit(run_server(_graph(ctx), port, ready, Limits(timeout, max_answer_mb * 2**20)))
+    def ready(url: str) -> None:
+        click.echo(f"serving {url} ({written}) and the SPARQL endpoint {url}sparql "
+                   "(default graph: the union of ketrdf's graphs); Ctrl-C stops it", err=True)
+        if host != HOST:
+            click.echo(f"listening on {host}, not only on {HOST}: other machines can reach it", err=True)
+
+    ctx.exit(run_server(kg, port, ready, Limits(timeout, max_answer_mb * 2**20), site, host))
 
 
 @main.command("import")

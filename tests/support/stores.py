@@ -261,14 +261,17 @@ def free_port() -> int:
 @contextmanager
 def served(project_root: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """`ketrdf serve` on a free port, ready; stopped by SIGTERM (as a service manager would) if a test
-    leaves it running, so that it stops its Oxigraph child too (a SIGKILL would orphan that child)."""
+    leaves it running, so that it stops its Oxigraph child too (a SIGKILL would orphan that child).
+    Without ``--site DIR`` in ``options`` only the endpoint is served (``--no-site``)."""
     port = free_port()
+    site = () if "--site" in options else ("--no-site",)
     server = subprocess.Popen([sys.executable, "-m", "ketrdf", "--project", str(project_root), "-q",
-                               "serve", "--port", str(port), *options], stderr=subprocess.PIPE, text=True)
+                               "serve", "--port", str(port), *site, *options],
+                              stderr=subprocess.PIPE, text=True)
     try:
         assert server.stderr is not None
         line = server.stderr.readline()
-        assert f"http://127.0.0.1:{port}/query" in line, line
+        assert f"http://127.0.0.1:{port}/sparql" in line, line
         yield server, port
     finally:
         if server.poll() is None:

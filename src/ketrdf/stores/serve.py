@@ -1,4 +1,8 @@
-"""A local, read-only SPARQL 1.1 endpoint over the reasoned graph, on 127.0.0.1 only.
+"""A local, read-only SPARQL 1.1 endpoint over the reasoned graph, and the site beside it.
+
+It listens on 127.0.0.1 unless the user names another address. The endpoint is ``/sparql``
+(``/query`` too); every other path is the site folder written by ``ketrdf site``, served as
+Linked Data (:mod:`ketrdf.stores.linked_data`).
 
 An Oxigraph server holds the graph on a private loopback port. Clients reach it only
 through a small gate in this process that parses every request with the one SPARQL gate
@@ -32,9 +36,12 @@ from ketrdf.errors import InputError, QueryError, RefusedQueryError, StoreError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.query.gate import gate
 from ketrdf.rdfio.writers import serialize
+from ketrdf.stores.linked_data import Site, negotiate
 
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+ENDPOINT_PATHS = ("/sparql", "/query")
+QUERY_UI = "sparql.html"
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 MAX_REQUEST_BYTES = 1_000_000
 CONCURRENT_QUERIES = 4
@@ -82,14 +89,14 @@ def check_query(text: str) -> str:
 def read_query(method: str, target: str, content_type: str, body: bytes) -> tuple[str, list[tuple[str, str]]]:
     """The query text and dataset parameters of a SPARQL 1.1 Protocol query request.
 
-    Raises :class:`Refused` for a path other than ``/query``, an update, a query given
-    twice or none, and text that is not UTF-8.
+    Raises :class:`Refused` for a path other than ``/sparql`` or ``/query``, an update, a
+    query given twice or none, and text that is not UTF-8.
     """
     url = urlsplit(target)
     if url.path == "/update":
         raise Refused(403, "updates are refused: this endpoint is read-only")
-    if url.path != "/query":
-        raise Refused(404, "the SPARQL endpoint is /query")
+    if url.path not in ENDPOINT_PATHS:
+        raise Refused(404, "the SPARQL endpoint is /sparql")
     try:
         fields = parse_qsl(url.query, keep_blank_values=True, errors="strict")
         media = content_type.split(";")[0].strip().lower()
@@ -232,7 +239,12 @@ class Gate:
         return response.status, response.getheader("Content-Type") or "text/plain", b"".join(chunks)
 
 
-def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
+def _handler(gate: Gate, site: Site | None, any_host: bool) -> type[BaseHTTPRequestHandler]:
+    """The request handler: the endpoint on ``ENDPOINT_PATHS``, the ``site`` (if any) elsewhere.
+
+    Unless ``any_host`` (the user bound another address), requests must be addressed to a
+    loopback name, so a web page cannot reach the endpoint through a rebound DNS name.
+    """
     class Handler(BaseHTTPRequestHandler):
         server_version = "ketrdf-serve"
         timeout = 10.0  # seconds to send the request
@@ -241,7 +253,10 @@ def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            self._serve(b"")
+            self._route(b"", head=False)
+
+        def do_HEAD(self) -> None:
+            self._route(b"", head=True)
 
         def do_POST(self) -> None:
             try:
@@ -252,13 +267,33 @@ def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
                 too_big = f"a request body of at most {MAX_REQUEST_BYTES} bytes\n"
                 self._send(413, "text/plain; charset=utf-8", too_big.encode())
                 return
-            self._serve(self.rfile.read(length))
+            self._route(self.rfile.read(length), head=False)
 
-        def _serve(self, body: bytes) -> None:
+        def _route(self, body: bytes, head: bool) -> None:
+            host = urlsplit(f"//{self.headers.get('Host', '')}").hostname
+            path = urlsplit(self.path).path
+            if not any_host and host not in LOOPBACK_NAMES:
+                refused = "this server answers requests addressed to 127.0.0.1 or localhost\n"
+                self._send(403, "text/plain; charset=utf-8", refused.encode(), head=head)
+            elif site is not None and self.command != "POST" and path not in ENDPOINT_PATHS:
+                reply = site.answer(self.path, self.headers.get("Accept", ""),
+                                    self.headers.get("Accept-Language", ""))
+                self._send(reply.status, reply.media, reply.body, reply.headers, head)
+            elif site is not None and self._wants_query_ui(path):
+                self._send(303, "text/plain; charset=utf-8", f"See /{QUERY_UI}\n".encode(),
+                           {"Location": f"/{QUERY_UI}", "Vary": "Accept"}, head)
+            else:
+                self._serve(body, head)
+
+        def _wants_query_ui(self, path: str) -> bool:
+            """A browser's plain GET of the endpoint (no query): it is sent to the query UI."""
+            accept = self.headers.get("Accept", "")
+            return (self.command == "GET" and path in ENDPOINT_PATHS and not urlsplit(self.path).query
+                    and negotiate(accept, ["text/html", "application/sparql-results+json"]) == "text/html"
+                    and "text/html" in accept)
+
+        def _serve(self, body: bytes, head: bool) -> None:
             try:
-                host = urlsplit(f"//{self.headers.get('Host', '')}").hostname
-                if host not in LOOPBACK_NAMES:
-                    raise Refused(403, "this endpoint answers requests addressed to 127.0.0.1 or localhost")
                 text, dataset = read_query(self.command, self.path,
                                            self.headers.get("Content-Type", ""), body)
                 accept = self.headers.get("Accept") or "application/sparql-results+json"
@@ -268,14 +303,18 @@ def _handler(gate: Gate) -> type[BaseHTTPRequestHandler]:
             except Exception as error:  # one request must not stop the server
                 status, media = 500, "text/plain; charset=utf-8"
                 answer = f"internal error: {type(error).__name__}\n".encode()
-            self._send(status, media, answer)
+            self._send(status, media, answer, head=head)
 
-        def _send(self, status: int, media: str, body: bytes) -> None:
+        def _send(self, status: int, media: str, body: bytes, headers: dict[str, str] | None = None,
+                  head: bool = False) -> None:
             self.send_response(status)
             self.send_header("Content-Type", media)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
 
     return Handler
 
@@ -300,10 +339,12 @@ class _GateServer(ThreadingHTTPServer):
 
 
 def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _url: None,
-          limits: Limits = Limits()) -> int:
+          limits: Limits = Limits(), site: Path | None = None, host: str = HOST) -> int:
     """Load ``kg`` into a temporary Oxigraph store and serve it through the gate until interrupted.
 
     The default graph is the union of the named graphs, so the saved queries run unchanged.
+    With ``site``, that folder is served too. ``ready`` gets the server's root URL once it
+    listens on ``host`` (loopback unless the user chose another address).
     """
     binary = oxigraph_binary()
     with tempfile.TemporaryDirectory(prefix="ketrdf-serve-") as folder:
@@ -315,9 +356,9 @@ def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _
         if loaded.returncode != 0:
             raise StoreError(f"oxigraph could not load the graph: {loaded.stderr.strip()[:300]}")
         try:
-            gate_server = _GateServer((HOST, port), BaseHTTPRequestHandler, bind_and_activate=True)
+            gate_server = _GateServer((host, port), BaseHTTPRequestHandler, bind_and_activate=True)
         except OSError as error:
-            raise InputError(f"cannot serve on {HOST}:{port}: {error.strerror}") from None
+            raise InputError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
         # SIGTERM ends ketrdf like Ctrl-C: through the finally below, which stops the server too
         signal.signal(signal.SIGTERM, _interrupt)
         oxigraph: Oxigraph | None = None
@@ -325,8 +366,10 @@ def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _
             # Oxigraph's limit (whole seconds) is never shorter than the gate's (see Gate._ask)
             oxigraph = Oxigraph(binary, store, Path(folder) / "server.log", limits.seconds)
             gate_server.oxigraph = oxigraph
-            gate_server.RequestHandlerClass = _handler(Gate(oxigraph, limits))
-            ready(f"http://{HOST}:{port}/query")
+            pages = Site(site) if site is not None else None
+            gate_server.RequestHandlerClass = _handler(Gate(oxigraph, limits), pages,
+                                                       any_host=host not in LOOPBACK_NAMES)
+            ready(f"http://{host}:{port}/")
             gate_server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             pass

@@ -1,0 +1,102 @@
+"""A real browser for the site tests: Debian's Chromium, headless, driven by Selenium (issue 17).
+
+Chromium and its driver come from ``scripts/browser install`` (run by ``scripts/with-stores``,
+so ``make test`` installs them); Selenium never downloads a driver or a browser here: the
+driver is ``/usr/bin/chromedriver``, given by path. Without them the tests fail, never skip.
+One browser and one ``ketrdf serve`` of the review's site are shared by all the tests
+(``xdist_group("browser")`` keeps them on one worker).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.webdriver import WebDriver
+
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.project import Project
+from tests.conftest import REPO
+from tests.stores import served
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SCREENSHOTS = REPO / "build" / "screenshots"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1280,1000")
+
+
+@pytest.fixture(scope="session")
+def site_dir(reasoned: KnowledgeGraph, project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The review's site, written once for the session, as ``ketrdf site`` writes it."""
+    from ketrdf.present.site.build import build_site
+
+    folder = tmp_path_factory.mktemp("site") / "site"
+    build_site(project, reasoned, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def base_url(project: Project, site_dir: Path) -> Iterator[str]:
+    """``ketrdf serve`` of the review with ``site_dir``: the server's root URL."""
+    with served(project.root, "--site", str(site_dir)) as (_server, port):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium with its console and network logs on; a new profile in a temporary folder."""
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} missing: run 'scripts/browser install' (as root)")
+    os.environ["SE_OFFLINE"] = "true"  # should anything reach Selenium Manager, it must not download
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def console_errors(driver: WebDriver) -> list[str]:
+    """The console's errors since the last call (the log is emptied as it is read)."""
+    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+
+
+def requested_urls(driver: WebDriver) -> list[str]:
+    """Every URL the browser asked for since the last call (Chrome DevTools ``Network.requestWillBeSent``)."""
+    urls = []
+    entries: list[dict[str, Any]] = driver.get_log("performance")  # type: ignore[no-untyped-call]
+    for entry in entries:
+        message: dict[str, Any] = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def screenshot_path(name: str) -> Path:
+    """``build/screenshots/NAME.png`` (git-ignored), its folder made."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
+
+
+def screenshot(driver: WebDriver, name: str) -> Path:
+    """Save what the browser shows as ``build/screenshots/NAME.png``."""
+    path = screenshot_path(name)
+    assert driver.save_screenshot(str(path)), path
+    return path
+

@@ -9,7 +9,7 @@ from tests.support.paths import REPO
 
 PACKAGE = REPO / "src" / "ketrdf"
 # Top to bottom, as the README's Architecture section lists them.
-LAYERS = ("cli", "__init__", "answer", "release", "present", "stores", "pipeline", "external", "engines",
+LAYERS = ("cli", "__init__", "release", "present", "answer", "stores", "pipeline", "external", "engines",
           "query", "rdfio.writers", "knowledge_graph", "rdfio", "project", "vocabulary", "errors")
 
 

@@ -22,8 +22,8 @@ from selenium.webdriver.chrome.webdriver import WebDriver
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
-from tests.conftest import REPO
-from tests.stores import served
+from tests.support.paths import REPO
+from tests.support.stores import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ketrdf.project import Project
-from tests.stores import free_port, served
+from tests.support.stores import free_port, served
 
 pytestmark = pytest.mark.integration  # a `ketrdf serve` process over the review
 

@@ -48,7 +48,8 @@ def _n3(term: Identifier) -> str:
     if isinstance(term, Literal) and (control := _CONTROL.search(str(term))):
         # rdflib's parser reads such a string differently from one run to the next
         # (found by tests/query/test_values_binding.py); no label or number holds one.
-        raise QueryError(f"a parameter value holds the control character U+{ord(control.group()):04X}: {str(term)!r}")
+        code = f"U+{ord(control.group()):04X}"
+        raise QueryError(f"a parameter value holds the control character {code}: {str(term)!r}")
     try:
         return ntriples_text(term)
     except ValueError as error:  # Oxigraph refuses the IRI (a code point no IRI may hold)

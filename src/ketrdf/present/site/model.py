@@ -206,7 +206,7 @@ def ontology_title(index: Index, lang: str) -> Text:
 
 @dataclass(frozen=True)
 class OrderEdge:
-    """One "greater than" edge of an endpoint's ordering; stated when a claim compares the two."""
+    """One "greater than" edge of an endpoint's ordering: stated by claims, or inferred through others."""
 
     greater: str
     lesser: str
@@ -218,8 +218,9 @@ class OrderEdge:
 def ordering_edges(index: Index, endpoint: URIRef) -> list[OrderEdge]:
     """The edges of ``endpoint``'s headline relation in the reasoned graph, each with its claims.
 
-    A stated edge links to the claims that compare its two forms on the endpoint; an
-    inferred one (transitivity) to the claims of the stated edges on its paths.
+    A pair a claim compares gives a stated edge, linked to those claims; a pair that follows
+    by transitivity through a third form gives an inferred edge (as well, when it is also
+    stated), linked to the claims of the stated edges on its paths.
     """
     relations = set(index.values(endpoint, KET.greaterRelation))
     pairs = {(s, o) for s, p, o in index.stated | index.inferred
@@ -231,15 +232,19 @@ def ordering_edges(index: Index, endpoint: URIRef) -> list[OrderEdge]:
                 compared.setdefault(frozenset((a, b)), set()).add(claim)
     stated = {pair for pair in pairs if frozenset(pair) in compared}
     edges = []
-    for a, b in sorted(pairs):
-        if (a, b) in stated:
-            claims = compared[frozenset((a, b))]
-        else:
-            claims = set().union(*(compared[frozenset((x, y))] for x, y in stated
-                                   if (x == a or (a, x) in pairs) and (y == b or (y, b) in pairs)))
+
+    def edge(a: Node, b: Node, is_stated: bool, claims: set[Node]) -> OrderEdge:
         ordered = sorted(claims, key=lambda c: (sorted(map(str, index.values(c, KET.claimId))), str(c)))
         ids = sorted({str(i) for c in ordered for i in index.values(c, KET.claimId)})
-        edges.append(OrderEdge(str(a), str(b), (a, b) in stated, tuple(map(str, ordered)), tuple(ids)))
+        return OrderEdge(str(a), str(b), is_stated, tuple(map(str, ordered)), tuple(ids))
+
+    for a, b in sorted(pairs):
+        if (a, b) in stated:
+            edges.append(edge(a, b, True, compared[frozenset((a, b))]))
+        if any((a, via) in pairs and (via, b) in pairs for via, _ in pairs if via not in (a, b)):
+            edges.append(edge(a, b, False, set().union(*(
+                compared[frozenset((x, y))] for x, y in stated
+                if (x, y) != (a, b) and (x == a or (a, x) in pairs) and (y == b or (y, b) in pairs)))))
     return edges
 
 

@@ -13,10 +13,8 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import Checked, check_graph
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
-from tests.stores import Store, shared_store, start_store, stop_store
-
-REPO = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data"
+from tests.support.paths import REPO
+from tests.support.stores import Store, shared_store, start_store, stop_store
 
 # A harness that starts the tests as a background job hands SIGINT down ignored, and a
 # program keeps an ignored SIGINT; the Ctrl-C tests need ketrdf to get it as from a terminal.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 PACKAGE = REPO / "src" / "ketrdf"
 # Top to bottom, as the README's Architecture section lists them.

@@ -2,7 +2,7 @@
 
 It computes, over Python sets indexed by predicate, the same entailments as
 owlrl for the constructs listed in :data:`SUPPORTED` (after ketrdf's filtering
-of trivial triples; ``tests/test_rl_engine.py`` checks that), and refuses an
+of trivial triples; ``tests/engines/test_rl.py`` checks that), and refuses an
 ontology that uses an OWL construct it does not implement, so that it never
 returns an incomplete closure silently. owlrl stays the reference engine.
 """
@@ -22,7 +22,7 @@ from ketrdf.errors import InputError
 Triple = tuple[Node, Node, Node]
 _PROPERTY_TYPES = frozenset({OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property})
 
-#: OWL vocabulary with a rule here (``tests/test_rl_rules.py`` has a test per rule).
+#: OWL vocabulary with a rule here (``tests/engines/test_rl_rules.py`` has a test per rule).
 SUPPORTED = frozenset({
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
     OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf,

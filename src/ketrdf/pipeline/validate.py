@@ -4,7 +4,7 @@ The graph is validated as it is (``inference='none'``): it has been reasoned
 once already. The validators are in :mod:`ketrdf.engines.validators`: pyshacl-turbo
 (``fast``, the default), a maintained SHACL engine with pyshacl's interface, and
 pyshacl, the reference. Both pass the W3C SHACL Core test suite but one case
-(tests/test_shacl_suite.py).
+(tests/engines/test_shacl_suite.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,16 @@
+"""The OWL API profile checker and HermiT (support/owl/OwlCheck.java), shared by the tests that run it."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+CHECKER = Path(__file__).resolve().parent / "owl" / "OwlCheck.java"
+
+
+def java_classpath() -> str:
+    """HermiT and the OWL API, from the jars that owlready2 (a dev dependency) ships."""
+    spec = importlib.util.find_spec("owlready2")
+    assert spec is not None and spec.submodule_search_locations, "owlready2 (a dev dependency) is missing"
+    hermit = Path(next(iter(spec.submodule_search_locations))) / "hermit"
+    return f"{hermit}:{hermit / 'HermiT.jar'}"

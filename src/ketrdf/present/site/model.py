@@ -176,7 +176,7 @@ def term_page(reader: GraphReader, index: Index, subject: Subject, lang: str,
         ("types", [t for t in stated(node, RDF.type) if str(t).startswith(str(KET))]),
     )
     instances: list[Node] = index.subjects(RDF.type, node, stated_only=False)
-    used_by = [s for s, p, o in index.stated if p in (RDFS.domain, RDFS.range) and o == node]
+    used_by = index.subjects(RDFS.domain, node) + index.subjects(RDFS.range, node)
     return TermPage(
         subject=subject,
         definition=text_of([v for p in DEFINITIONS for v in index.values(node, p)], lang),
@@ -222,9 +222,9 @@ def ordering_edges(index: Index, endpoint: URIRef) -> list[OrderEdge]:
     by transitivity through a third form gives an inferred edge (as well, when it is also
     stated), linked to the claims of the stated edges on its paths.
     """
-    relations = set(index.values(endpoint, KET.greaterRelation))
-    pairs = {(s, o) for s, p, o in index.stated | index.inferred
-             if p in relations and s != o and isinstance(s, URIRef) and isinstance(o, URIRef)}
+    relations = {p for p in index.values(endpoint, KET.greaterRelation) if isinstance(p, URIRef)}
+    pairs = {(s, o) for p in relations for s, o in index.with_property(p, stated_only=False)
+             if s != o and isinstance(s, URIRef) and isinstance(o, URIRef)}
     compared: dict[frozenset[Node], set[Node]] = {}
     for claim in index.subjects(KET.onEndpoint, endpoint):
         for a in index.values(claim, KET.comparand):
@@ -269,7 +269,7 @@ def about(index: Index, reader: GraphReader, lang: str) -> About:
     """The ontology header's title and description, the source review's record, the number of claim ids."""
     dcterms = "http://purl.org/dc/terms/"
     sources = [s for s in index.values(ONTOLOGY_IRI, URIRef(dcterms + "source")) if isinstance(s, URIRef)]
-    claim_ids = {str(v) for _, p, v in index.stated if p == KET.claimId}
+    claim_ids = {str(v) for _, v in index.with_property(KET.claimId)}
     return About(ontology_title(index, lang),
                  text_of(index.values(ONTOLOGY_IRI, URIRef(dcterms + "description")), lang),
                  reference_view(reader, sorted(sources)[0], lang) if sources else None, len(claim_ids))

@@ -14,16 +14,14 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.rdfio.terms import to_oxigraph
-from ketrdf.rdfio.writers import serialize
+from ketrdf.rdfio.writers import serialize_graph
 from ketrdf.vocabulary import PREFIXES, bind_prefixes
 
 
 def describe(union: Graph, subject: URIRef) -> Graph:
-    """The CBD of ``subject`` in ``union`` and the labels of the IRIs it names."""
-    description = bind_prefixes(Graph())
-    description += union.cbd(subject)
+    """The CBD of ``subject`` in ``union`` and the labels of the IRIs it names, ketrdf's prefixes bound."""
+    description = union.cbd(subject, target_graph=bind_prefixes(Graph()))
     named = {node for triple in description for node in triple[1:] if isinstance(node, URIRef)}
     for node in sorted(named - {subject}):
         for label in union.objects(node, RDFS.label):
@@ -39,9 +37,6 @@ def _rdf_xml(graph: Graph) -> bytes:
 
 
 def serializations(graph: Graph) -> dict[str, bytes]:
-    """``graph`` in each format of the site, by file suffix."""
-    single = KnowledgeGraph(ontology=Graph(), content=graph)
-    return {".ttl": serialize(single, "turtle", "asserted"),
-            ".jsonld": serialize(single, "jsonld", "asserted"),
-            ".nt": serialize(single, "ntriples", "asserted"),
-            ".rdf": _rdf_xml(graph)}
+    """``graph`` in each format of the site, by file suffix; its prefixes should be ketrdf's alone."""
+    return {".ttl": serialize_graph(graph, "turtle"), ".jsonld": serialize_graph(graph, "jsonld"),
+            ".nt": serialize_graph(graph, "ntriples"), ".rdf": _rdf_xml(graph)}

@@ -14,10 +14,18 @@ starts when the pipeline starts, on Linux):
          graphs in place, QC on Oxigraph, every saved query on the same Oxigraph store
          (loaded once, in the validate stage), N-Quads export;
 - naive: the baseline: the same load, rules + owlrl's full closure, then pyshacl
-         (no inference), QC and the queries on rdflib's engine, the same export.
+         (no inference), QC and the queries on rdflib's engine, the same export;
+- peer:  the library stack a savvy user would assemble: pyoxigraph parses into one store
+         (its "parse" is the floor: no RDF library reads the input faster), the rules as
+         SPARQL on it, then ``reasonable`` (Rust OWL 2 RL; it reads the files itself) and the
+         rules again, pyshacl-turbo validates the store, QC and the queries (their texts
+         bound beforehand, ungated) on Oxigraph, N-Quads by ``Store.dump``. ``reasonable``
+         has no property chains: its graph may not validate; its "problems" row counts
+         the SHACL violations and QC problems it leaves.
 
 The naive run is skipped for a size once it has exceeded --baseline-limit.
-Figures are medians of --repeat runs; the ratio column is naive / fast.
+Figures are medians of --repeat runs; the ratio rows are naive / fast and peer / fast,
+and "floor" is fast / the peer's parse (ketrdf's multiple of the Oxigraph parse).
 --shape-costs SIZE times SHACL validation with each node shape alone (with its
 property shapes) on the reasoned graph of that size, less the time to index the
 graph, costliest first.
@@ -43,6 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"review": 1, "10k": 4, "100k": 35, "1m": 350}
 STAGES = ("parse", "reason", "validate", "queries", "export", "total")
+PATHS = ("fast", "naive", "peer")
 
 
 def _peak_mb() -> float:
@@ -76,6 +85,7 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
     from ketrdf.engines.sparql import sparql_engine
     from ketrdf.engines.validators import get_validator
     from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.pipeline.cache import admit_verdicts, cache_key
     from ketrdf.pipeline.export import export
     from ketrdf.pipeline.qc import load_checks, run_checks
     from ketrdf.pipeline.reason import reason
@@ -89,6 +99,9 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
 
     project = Project(ROOT)
     figures: dict[str, float] = {}
+    # As a rebuild does: the gate's verdicts of the last `ketrdf build` (none: every text is parsed)
+    software = cache_key(project, "rl", "fast")["software"]
+    figures["verdicts"] = float(admit_verdicts(project.build_dir, software))
     # Example parameters name things by label; in N copies a label names N things, so
     # they are resolved once in the review itself (copy 0 keeps its IRIs).
     review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
@@ -136,6 +149,91 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
         stage("export", mark)
         stage("total", started)
         figures["triples"] = float(len(kg.ontology) + len(kg.content) + len(kg.inferred))
+    return figures
+
+
+def run_peer(source: Path) -> dict[str, float]:
+    """The library stack once in this process on ``source``: seconds and peak MB per stage, per query."""
+    import pyoxigraph as ox
+    import reasonable
+    from pyshacl_turbo import validate as shacl_validate
+    from rdflib.namespace import RDF
+
+    from ketrdf.engines.reasoners import get_reasoner
+    from ketrdf.pipeline.qc import load_checks
+    from ketrdf.pipeline.reason import reason
+    from ketrdf.pipeline.rules import load_rules
+    from ketrdf.pipeline.sources import load_sources
+    from ketrdf.pipeline.validate import load_shapes
+    from ketrdf.project import Project
+    from ketrdf.query.parameters import bind_parameters
+    from ketrdf.query.saved import load_saved_queries
+    from ketrdf.query.values import with_values
+    from ketrdf.rdfio.terms import to_oxigraph
+    from ketrdf.vocabulary import PREFIXES, SH
+
+    project = Project(ROOT)
+    review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
+    saved_queries = load_saved_queries(project.queries_dir)
+    texts = {name: with_values(saved.text, bind_parameters(saved, saved.example, review_union), name,
+                               declare_prefixes=False) for name, saved in saved_queries.items()}
+    checks = [check.text for check in load_checks(project.qc_dir)]
+    rules = [path.read_text(encoding="utf-8") for path in project.rule_files()]
+    shapes = load_shapes(project.shape_files())
+    del review_union
+    gc.collect()
+    _reset_peak()
+    figures: dict[str, float] = {}
+
+    def stage(name: str, since: float) -> None:
+        figures[name] = time.perf_counter() - since
+        figures[f"{name} MB"] = _peak_mb()
+
+    def apply_rules(store: ox.Store) -> None:
+        for rule in rules:
+            store.extend([ox.Quad(t.subject, t.predicate, t.object)
+                          for t in store.query(rule, prefixes=PREFIXES)])
+
+    with tempfile.TemporaryDirectory() as folder:
+        as_turtle = Path(folder) / "content.ttl"  # N-Triples is Turtle; reasonable reads .ttl files only
+        as_turtle.symlink_to(source)
+        started = time.perf_counter()
+        store = ox.Store()
+        store.load(path=str(project.ontology_file), format=ox.RdfFormat.TURTLE)
+        store.load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        stage("parse", started)
+
+        mark = time.perf_counter()
+        apply_rules(store)
+        reasoner = reasonable.PyReasoner()
+        for path in (project.ontology_file, as_turtle):
+            reasoner.load_file(str(path))
+        store.extend([ox.Quad(*(to_oxigraph(term) for term in triple))
+                      for triple in reasoner.reason()])
+        apply_rules(store)
+        stage("reason", mark)
+
+        mark = time.perf_counter()
+        conforms, report, _ = shacl_validate(store, shacl_graph=shapes, inference="none", advanced=True,
+                                             do_owl_imports=False)
+        problems = sum(len(list(store.query(text, prefixes=PREFIXES))) for text in checks)
+        stage("validate", mark)
+        violations = set(report.subjects(RDF.type, SH.ValidationResult))
+        figures["problems"] = float(problems + (0 if conforms else len(violations)))
+
+        mark = time.perf_counter()
+        for name, text in texts.items():
+            query_started = time.perf_counter()
+            result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            list(result)
+            figures[f"query {name}"] = time.perf_counter() - query_started
+        stage("queries", mark)
+
+        mark = time.perf_counter()
+        store.dump(output=str(Path(folder) / "peer.nq"), format=ox.RdfFormat.N_QUADS)
+        stage("export", mark)
+        stage("total", started)
+        figures["triples"] = float(len(store))
     return figures
 
 
@@ -235,24 +333,33 @@ def measure(engine: str, source: Path, repeat: int, limit: float) -> dict[str, f
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-def print_size(size: str, fast: dict[str, float] | None, naive: dict[str, float] | None) -> None:
+def print_size(size: str, runs: dict[str, dict[str, float] | None]) -> None:
     """One size: seconds and peak MB (so far, after each stage) per path, ratios, then each query."""
-    for label, figures in (("fast", fast), ("naive", naive)):
+    for label in PATHS:
+        figures = runs.get(label)
         if figures is None:
             print(f"{size:>8} {'':>9} {label:>6}  did not finish within the limit (or skipped)")
             continue
         cells = " ".join(f"{figures[s]:9.2f}" for s in STAGES)
-        print(f"{size:>8} {int(figures['triples']):9d} {label:>6} {cells}")
+        warm = f"  ({int(figures['verdicts'])} gate verdicts from build/)" if "verdicts" in figures else ""
+        print(f"{size:>8} {int(figures['triples']):9d} {label:>6} {cells}{warm}")
         memory = " ".join(f"{figures[s + ' MB']:9.0f}" for s in STAGES)
         print(f"{'':>8} {'':>9} {'MB':>6} {memory}")
-    if fast and naive:
-        ratios = " ".join(f"{naive[s] / fast[s]:9.1f}" if fast[s] else f"{'-':>9}" for s in STAGES)
-        print(f"{size:>8} {'':>9} {'ratio':>6} {ratios}")
+    fast, naive, peer = runs.get("fast"), runs.get("naive"), runs.get("peer")
+    for name, other in (("naive", naive), ("peer", peer)):
+        if fast and other:
+            ratios = " ".join(f"{other[s] / fast[s]:9.1f}" if fast[s] else f"{'-':>9}" for s in STAGES)
+            print(f"{size:>8} {'':>9} {name[:4] + '/f':>6} {ratios}")
+    if fast and peer:
+        print(f"{size:>8} {'':>9} {'floor':>6} Oxigraph parse {peer['parse']:.3f} s; ketrdf's build is "
+              f"{fast['total'] / peer['parse']:.1f}x it; the peer's graph leaves {int(peer['problems'])} "
+              "SHACL/QC problems")
     if fast:
-        print(f"{'':>8} saved query (seconds)          fast     naive   ratio")
+        print(f"{'':>8} saved query (seconds)          fast     naive   ratio      peer")
         for key in sorted(k for k in fast if k.startswith("query ")):
-            other = f"{naive[key]:9.3f} {naive[key] / fast[key]:7.1f}" if naive and fast[key] else ""
-            print(f"{'':>8} {key[6:]:<28} {fast[key]:7.3f} {other}")
+            other = f"{naive[key]:9.3f} {naive[key] / fast[key]:7.1f}" if naive and fast[key] else f"{'':>17}"
+            beside = f" {peer[key]:9.3f}" if peer else ""
+            print(f"{'':>8} {key[6:]:<28} {fast[key]:7.3f} {other}{beside}")
 
 
 def main() -> None:
@@ -299,7 +406,8 @@ def main() -> None:
         generate(int(args.generate[0]), Path(args.generate[1]))
         return
     if args.child:
-        print(json.dumps(run_once(args.child[0], Path(args.child[1]))))
+        engine, source = args.child[0], Path(args.child[1])
+        print(json.dumps(run_peer(source) if engine == "peer" else run_once(engine, source)))
         return
     header = " ".join(f"{stage:>9}" for stage in STAGES)
     print(f"{'size':>8} {'triples':>9} {'path':>6} {header}")
@@ -311,8 +419,9 @@ def main() -> None:
                            check=True, cwd=ROOT)
             fast = measure("rl", source, args.repeat, args.limit)
             naive = measure("owlrl", source, args.repeat, args.baseline_limit) if baseline_alive else None
+            peer = measure("peer", source, args.repeat, args.limit)
         baseline_alive = naive is not None
-        print_size(size, fast, naive)
+        print_size(size, {"fast": fast, "naive": naive, "peer": peer})
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ketrdf.engines.sparql import SparqlEngine, sparql_engine
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.query.gate import prepare
+from ketrdf.query.gate import check
 from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import SavedQuery, find_query
@@ -56,7 +56,7 @@ def answer_queries(kg: KnowledgeGraph, queries: list[SavedQuery], values: Mappin
     for saved in queries:
         given = saved.example if values is None else values
         origin = str(saved.path)
-        prepare(saved.text, origin)
+        check(saved.text, origin)
         bindings = bind_parameters(saved, dict(given), kg.union_view())
         answers.append(Answer(saved, given, engine.run(saved.text, bindings, origin, timeout)))
     return answers

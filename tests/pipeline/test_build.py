@@ -34,8 +34,8 @@ from tests.support.paths import DATA, REPO
 
 pytestmark = pytest.mark.integration  # builds of the review, some in subprocesses
 
-BUILD_FILES = {"cache.nq", "ketrdf-asserted.ttl", "ketrdf-inferred.ttl", "ketrdf.nq", "ketrdf.trig",
-               "manifest.json", "validation-report.ttl"}
+BUILD_FILES = {"cache.nq", "gate.json", "ketrdf-asserted.ttl", "ketrdf-inferred.ttl", "ketrdf.nq",
+               "ketrdf.trig", "manifest.json", "validation-report.ttl"}
 #: A label with characters that Python's splitlines() breaks on (issue 14.11).
 ODD_LABEL = Literal("R\u2028ketamine\u0085with\x0cbreaks", lang="en")
 ODD_TRIPLE = f'\nkr:r-ketamine skos:altLabel {ODD_LABEL.n3()} .\n'

@@ -18,7 +18,7 @@ from ketrdf.engines.sparql import sparql_engine
 from ketrdf.engines.validators import DEFAULT_VALIDATOR, get_validator
 from ketrdf.errors import ValidationFailed
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.cache import Progress, cache_key, cached_graph, quiet, write_cache
+from ketrdf.pipeline.cache import Progress, admit_verdicts, cache_key, cached_graph, quiet, write_cache
 from ketrdf.pipeline.export import export
 from ketrdf.pipeline.qc import QcProblem, load_checks, run_checks
 from ketrdf.pipeline.reason import reason
@@ -27,7 +27,8 @@ from ketrdf.pipeline.sources import load_sources
 from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
 from ketrdf.project import Project
 from ketrdf.query.descriptions import describe_saved_queries
-from ketrdf.query.saved import load_saved_queries
+from ketrdf.query.gate import check
+from ketrdf.query.saved import load_saved_queries, read_query_file
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
 
 DATASET_FILE = "ketrdf.nq"
@@ -78,8 +79,10 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     reference validator, every step runs on a reference engine.
     """
     progress("loading sources")
-    kg = replace(load_sources(project, extra_content),
-                 queries=describe_saved_queries(load_saved_queries(project.queries_dir)))
+    saved_queries = load_saved_queries(project.queries_dir)
+    for saved in saved_queries.values():  # a saved query the gate refuses fails the build
+        check(saved.text, str(saved.path))
+    kg = replace(load_sources(project, extra_content), queries=describe_saved_queries(saved_queries))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
     progress("validating against SHACL shapes")
@@ -109,6 +112,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     ``build-failed/validation-report.ttl``.
     """
     key = cache_key(project, reasoner.name if reasoner else DEFAULT_REASONER, validator)
+    admit_verdicts(project.build_dir, key["software"], progress)
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
     report = checked.report.report_graph.serialize(format="turtle", encoding="utf-8")
     failed = project.build_dir.with_name(FAILED_BUILD_DIR)
@@ -120,7 +124,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
     staging = new_folder_beside(out)
     try:
-        names = _write_build(staging, checked.kg, report, key)
+        names = _write_build(staging, checked.kg, report, key, _query_texts(project))
         swap_folders(staging, out)
     finally:  # the old build after a swap, or the unfinished new one: never both kept
         shutil.rmtree(staging, ignore_errors=True)
@@ -128,14 +132,23 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
 
 
-def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str, object]) -> list[str]:
-    """Write every artefact, then the cache and its manifest, into ``folder``; return their names."""
+def _query_texts(project: Project) -> list[str]:
+    """The texts of the saved queries, the QC checks and the rules: the gate's verdicts kept in the cache."""
+    return [*(saved.text for saved in load_saved_queries(project.queries_dir).values()),
+            *(check.text for check in load_checks(project.qc_dir)),
+            *(read_query_file(path) for path in project.rule_files())]
+
+
+def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str, object],
+                 query_texts: list[str]) -> list[str]:
+    """Write every artefact, then the cache, the gate's verdicts and the manifest, into ``folder``."""
     atomic_write_bytes(folder / REPORT_FILE, report)
     digests = {REPORT_FILE: hashlib.sha256(report).hexdigest()}
     for name, output_format, selection in ARTEFACTS:
         export(kg, output_format, folder / name, selection)
         digests[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-    return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE, *write_cache(folder, kg, key, digests)]
+    cached = write_cache(folder, kg, key, digests, query_texts)
+    return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE, *cached]
 
 
 def obtain_graph(project: Project, progress: Progress = quiet,

@@ -5,6 +5,11 @@ reasoner, the validator, ketrdf's code and its libraries' versions) and the hash
 per-graph triple counts of ``build/cache.nq``. While the key is unchanged and the
 cache matches, queries and exports reuse the reasoned graph instead of reasoning again;
 anything else (stale, damaged or unreadable) makes them build in memory.
+
+``build/gate.json`` holds the SPARQL gate's verdicts on the project's query texts (saved
+queries, QC checks, rules) by the SHA-256 of each text; the manifest records its hash. A
+later build or query run made by the same code and libraries trusts them instead of parsing
+each text again (:func:`admit_verdicts`); a damaged file is not trusted.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Node
+from rdflib import Graph, URIRef
+from rdflib.term import Genid, Node, RDFLibGenid
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.export import export
 from ketrdf.pipeline.sources import read_import_catalog
 from ketrdf.project import Project
+from ketrdf.query.gate import Verdict, admit, verdicts
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.rdfio.reading import read_source
 from ketrdf.rdfio.terms import from_oxigraph
@@ -31,6 +37,7 @@ from ketrdf.vocabulary import bind_prefixes
 
 Progress = Callable[[str], None]
 CACHE_FILE = "cache.nq"
+GATE_FILE = "gate.json"
 MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 2
 
@@ -95,7 +102,9 @@ def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast"
             and isinstance(cache, dict) and cache.get("file") == CACHE_FILE):
         progress(f"unreadable {manifest_path}: building in memory")
         return None
-    if manifest.get("key") != cache_key(project, reasoner, validator):
+    key = cache_key(project, reasoner, validator)
+    admit_verdicts(project.build_dir, key["software"], progress)
+    if manifest.get("key") != key:
         progress("sources or settings changed since the last build: building in memory")
         return None
     try:
@@ -109,21 +118,32 @@ def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast"
     return kg
 
 
+def _de_skolemized(node: Node | None) -> Node | None:
+    """A skolem IRI as the blank node rdflib's ``Graph.de_skolemize`` gives; any other node as it is."""
+    if isinstance(node, URIRef):
+        if RDFLibGenid._is_rdflib_skolem(node):
+            return RDFLibGenid(node).de_skolemize()
+        if Genid._is_external_skolem(node):
+            return Genid(node).de_skolemize()
+    return node
+
+
 def read_cache(data: bytes) -> KnowledgeGraph:
     """The skolemized N-Quads cache, parsed by Oxigraph, blank nodes back under their labels.
 
-    rdflib's ``de_skolemize`` undoes :meth:`KnowledgeGraph.skolemized` exactly: the cache
-    holds no blank nodes, and the loader keeps no ``xsd:string``-typed literal. (It also
-    reads any other ``/.well-known/genid/`` IRI as a blank node: RFC 7511 reserves that
-    path for skolem IRIs.)
+    Each term is converted once, a skolem IRI to the blank node rdflib's ``de_skolemize``
+    would give (:meth:`KnowledgeGraph.skolemized` undone exactly, without copying the
+    graphs): the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed
+    literal. (Any other ``/.well-known/genid/`` IRI is read as a blank node too: RFC 7511
+    reserves that path for skolem IRIs.)
     """
     graphs: dict[Node | None, Graph] = {
-        name: Graph() for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
+        name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
     converted: dict[object, Node | None] = {}  # each term converted once: most recur often
 
     def term(node: object) -> Node | None:
         if node not in converted:
-            converted[node] = from_oxigraph(node)
+            converted[node] = _de_skolemized(from_oxigraph(node))
         return converted[node]
 
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
@@ -131,20 +151,69 @@ def read_cache(data: bytes) -> KnowledgeGraph:
         if graph is None:
             raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
         graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
-    return KnowledgeGraph(*(graph.de_skolemize(bind_prefixes(Graph())) for graph in graphs.values()))
+    return KnowledgeGraph(*graphs.values())
 
 
 def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
-                artefacts: dict[str, str]) -> list[str]:
-    """Write the cache, then the manifest (the key, the cache's hash and counts, ``artefacts``' hashes).
+                artefacts: dict[str, str], query_texts: list[str] | None = None) -> list[str]:
+    """Write the cache, the gate's verdicts on ``query_texts``, then the manifest.
 
-    The cache keeps blank-node labels (skolemized), so exports from it match a fresh build.
-    Returns the names of the files written.
+    The manifest holds the key, the cache's hash and counts, the verdicts' hash and
+    ``artefacts``' hashes. The cache keeps blank-node labels (skolemized), so exports from
+    it match a fresh build. Returns the names of the files written.
     """
     export(kg.skolemized(), "nquads", folder / CACHE_FILE, "all")
     cache = {"file": CACHE_FILE, "sha256": hashlib.sha256((folder / CACHE_FILE).read_bytes()).hexdigest(),
              "triples": triple_counts(kg)}
-    manifest = {"manifest": MANIFEST_VERSION, "key": key, "cache": cache, "artefacts": artefacts}
+    known = {name: {"form": verdict.form, "projected": list(verdict.projected)}
+             for name, verdict in verdicts(query_texts or []).items()}
+    gate_data = (json.dumps(known, indent=1, sort_keys=True) + "\n").encode()
+    atomic_write_bytes(folder / GATE_FILE, gate_data)
+    gate = {"file": GATE_FILE, "sha256": hashlib.sha256(gate_data).hexdigest()}
+    manifest = {"manifest": MANIFEST_VERSION, "key": key, "cache": cache, "gate": gate,
+                "artefacts": artefacts}
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     atomic_write_bytes(folder / MANIFEST_FILE, text.encode())
-    return [CACHE_FILE, MANIFEST_FILE]
+    return [CACHE_FILE, GATE_FILE, MANIFEST_FILE]
+
+
+def _read_verdicts(data: bytes) -> dict[str, Verdict]:
+    """The verdicts of a ``gate.json``; ValueError if it is not one."""
+    raw = json.loads(data)
+    if not isinstance(raw, dict):
+        raise ValueError("not a mapping of digests to verdicts")
+    found = {}
+    for name, entry in raw.items():
+        if not (re.fullmatch(r"[0-9a-f]{64}", name) and isinstance(entry, dict)
+                and isinstance(entry.get("form"), str) and isinstance(entry.get("projected"), list)):
+            raise ValueError(f"not a verdict: {name}")
+        found[name] = Verdict(entry["form"], tuple(str(variable) for variable in entry["projected"]))
+    return found
+
+
+def admit_verdicts(build_dir: Path, software: object, progress: Progress = quiet) -> int:
+    """Trust the gate's verdicts of the build in ``build_dir`` if ``software`` made it; how many.
+
+    Verdicts depend on the query text and the gate's code only, so any build made by the
+    same code and libraries (``software``, the key's part) serves, whatever its sources.
+    A verdict file whose hash is not the manifest's is not trusted (and said so).
+    """
+    try:
+        manifest = json.loads((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    key = manifest.get("key") if isinstance(manifest, dict) else None
+    gate = manifest.get("gate") if isinstance(manifest, dict) else None
+    if not (isinstance(key, dict) and key.get("software") == software and isinstance(gate, dict)
+            and gate.get("file") == GATE_FILE):
+        return 0
+    try:
+        data = (build_dir / GATE_FILE).read_bytes()
+        if hashlib.sha256(data).hexdigest() != gate.get("sha256"):
+            raise ValueError("its hash is not the manifest's")
+        known = _read_verdicts(data)
+    except (OSError, ValueError) as error:
+        progress(f"damaged {build_dir / GATE_FILE} ({error}): parsing every query again")
+        return 0
+    admit(known)
+    return len(known)

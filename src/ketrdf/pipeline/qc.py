@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ketrdf.engines.sparql import SparqlEngine
 from ketrdf.errors import InputError
-from ketrdf.query.gate import prepare, query_form
+from ketrdf.query.gate import check as gate_check
 from ketrdf.query.saved import SavedQuery, read_saved_query
 
 
@@ -33,9 +33,8 @@ def load_checks(folder: Path) -> list[SavedQuery]:
     """Every ``*-violation.rq`` in ``folder``, in name order."""
     checks = [read_saved_query(path) for path in sorted(folder.glob("*-violation.rq"))]
     for check in checks:
-        query = prepare(check.text, str(check.path))
-        projected = {str(variable) for variable in query.algebra.get("PV") or ()}
-        if query_form(query) != "SELECT" or not {"focus", "message"} <= projected:
+        verdict = gate_check(check.text, str(check.path))[0]
+        if verdict.form != "SELECT" or not {"focus", "message"} <= set(verdict.projected):
             raise InputError(f"{check.path}: a QC check must be a SELECT of ?focus and ?message")
     return checks
 

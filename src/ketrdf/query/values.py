@@ -2,18 +2,21 @@
 
 Oxigraph and remote endpoints cannot bind a variable outside the projection, so
 :func:`with_values` adds the terms (N-Triples syntax) at the top of every ``WHERE``
-group, the same scope rdflib's ``initBindings`` has, and the result passes the gate again.
+group, the same scope rdflib's ``initBindings`` has. The text is gated once, unbound; the
+bound text keeps its verdict by construction (the block holds only variables and checked
+terms), which ``tests/query/test_values_properties.py`` tests by gating bound texts.
 """
 
 from __future__ import annotations
 
 import re
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from ketrdf.errors import QueryError
-from ketrdf.query.gate import canonical_text, gate
+from ketrdf.query.gate import check, derive
+from ketrdf.rdfio.terms import ntriples_text
 from ketrdf.vocabulary import IRI_FORBIDDEN, PREFIXES
 
 _TOKENS = re.compile(
@@ -29,27 +32,40 @@ _TOKENS = re.compile(
 
 
 def _n3(term: Identifier) -> str:
-    """A term in SPARQL syntax (N-Triples escapes); refuses an IRI no engine would read alike."""
+    """An IRI or a literal in N-Triples syntax, by the one node printer (:func:`ntriples_text`).
+
+    Refuses an IRI no engine would read alike, and any other kind of term (VALUES holds
+    no blank node or variable).
+    """
     if isinstance(term, URIRef) and IRI_FORBIDDEN.search(str(term)):
         raise QueryError(f"not a valid IRI: {str(term)!r}")
-    return term.n3()
+    if not isinstance(term, URIRef | Literal):
+        raise QueryError(f"a parameter is an IRI or a literal, not {term!r}")
+    try:
+        return ntriples_text(term)
+    except ValueError as error:  # Oxigraph refuses the IRI (a code point no IRI may hold)
+        raise QueryError(f"not a valid IRI: {str(term)!r} ({error})") from None
 
 
 def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query",
                 declare_prefixes: bool = True) -> str:
     """The query, gated, with ``bindings`` as ``VALUES`` opening each ``WHERE`` group.
 
-    The block goes into the canonical text (:func:`canonical_text`), so no escape in it is
+    The text passes the gate (:func:`check`: parsed only if its verdict is not known) and
+    the block goes into its canonical text (:func:`canonical_text`), so no escape in it is
     read twice. A ``WHERE`` group that is only a sub-select gets the block inside the
-    sub-select's own ``WHERE``; strings, IRIs and comments are skipped. The whole result
-    then passes :func:`gate`: what an engine receives is what the gate parsed.
-    With ``declare_prefixes`` (for an endpoint) ketrdf's prefixes are declared first.
+    sub-select's own ``WHERE``; strings, IRIs and comments are skipped. The result is not
+    parsed again: the ``PREFIX`` lines of ketrdf's own prefixes and a block of variables and
+    checked terms, printed as N-Triples, add no SERVICE, FROM or update, so it keeps the
+    verdict of the text (recorded by :func:`derive`). With ``declare_prefixes`` (for an
+    endpoint) ketrdf's prefixes are declared first.
     """
-    text = canonical_text(text)  # parsed once below, with the block: rdflib's parse is slow
+    verdict, text = check(text, origin)
     prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
                        if declare_prefixes)
     if not bindings:
-        return gate(prefixes + text, origin, canonical=True)[1]
+        derive(prefixes + text, verdict)
+        return prefixes + text
     names = sorted(bindings)
     block = (" VALUES (" + " ".join(f"?{name}" for name in names) + ") { ("
              + " ".join(_n3(bindings[name]) for name in names) + ") } ")
@@ -73,4 +89,6 @@ def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query
             after_where = False
     if not inserted:
         raise QueryError(f"{origin}: parameters need an explicit WHERE clause to be sent to an endpoint")
-    return gate(prefixes + "".join(pieces), origin, canonical=True)[1]
+    bound = prefixes + "".join(pieces)
+    derive(bound, verdict)
+    return bound

@@ -16,7 +16,7 @@ from ketrdf.project import Project
 from ketrdf.query import gate as gate_module
 from ketrdf.query.gate import canonical_text, check
 from ketrdf.query.saved import load_saved_queries
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.integration  # one build of the review
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ketrdf.project import Project
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.integration  # files of tens of megabytes, builds in subprocesses
 

@@ -21,7 +21,7 @@ from ketrdf.query import gate as gate_module
 from ketrdf.query.gate import check, gate
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.query.values import with_values
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 

@@ -11,18 +11,20 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from ketrdf.answer import answer_queries, query_engine
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.present.reader import GraphReader
 from ketrdf.present.site.paths import subject_path
 from ketrdf.present.site.publish import htaccess
-from ketrdf.present.site.writer import SiteFiles, SiteOptions, write_site
+from ketrdf.present.site.writer import SiteOptions, write_site
 from ketrdf.project import Project
+from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import load_saved_queries
+from tests.present.conftest import SITE_GROUP
 
 BASE = "https://w3id.org/ketrdf/"
 SVG = "{http://www.w3.org/2000/svg}"
 R, RS, S = (BASE + f"resource/{name}-ketamine" for name in ("r", "rs", "s"))
+pytestmark = pytest.mark.xdist_group(SITE_GROUP)
 
 
 class Parsed(HTMLParser):
@@ -62,15 +64,6 @@ class Parsed(HTMLParser):
             self.scripts[self._script] = self.scripts.get(self._script, "") + data
         elif data.strip():
             self.texts.append((data.strip(), self.stack[-1][1] if self.stack else self.html_lang))
-
-
-@pytest.fixture(scope="module")
-def site(reasoned: KnowledgeGraph, project: Project) -> dict[str, bytes]:
-    saved = load_saved_queries(project.queries_dir)
-    answers = answer_queries(reasoned, list(saved.values()), None, query_engine(reasoned, "oxigraph"))
-    reader = GraphReader.for_project(reasoned, project.prefixes_file)
-    results = {a.query.name: a.result for a in answers}
-    return SiteFiles(reader, reasoned, saved, results, SiteOptions()).files()
 
 
 def page(site: dict[str, bytes], name: str) -> Parsed:
@@ -197,13 +190,12 @@ def test_well_known_files_parse(site: dict[str, bytes]) -> None:
             None) in examples
 
 
-def test_the_site_is_written_whole_and_the_same_twice(site: dict[str, bytes], reasoned: KnowledgeGraph,
-                                                       project: Project, tmp_path: Path) -> None:
-    reader = GraphReader.for_project(reasoned, project.prefixes_file)
+def test_the_site_is_written_whole_and_the_same_twice(
+        site: dict[str, bytes], reasoned: KnowledgeGraph, project: Project,
+        saved_answers: dict[str, QueryResult], tmp_path: Path) -> None:
+    reader = GraphReader.for_project(reasoned, project.prefixes_file)  # a new one: nothing remembered
     saved = load_saved_queries(project.queries_dir)
-    answers = answer_queries(reasoned, list(saved.values()), None, query_engine(reasoned, "oxigraph"))
-    results = {a.query.name: a.result for a in answers}
-    write_site(reader, reasoned, saved, results, tmp_path / "site", SiteOptions(("en",)))
+    write_site(reader, reasoned, saved, saved_answers, tmp_path / "site", SiteOptions(("en",)))
     written = {p.relative_to(tmp_path / "site").as_posix(): p.read_bytes()
                for p in sorted((tmp_path / "site").rglob("*")) if p.is_file()}
     assert written == {name: data for name, data in site.items() if not name.startswith("ja/")}

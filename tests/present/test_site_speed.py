@@ -1,10 +1,11 @@
-"""What makes ``ketrdf site`` fast keeps its answers: look-ups by property, remembered reads, in-place RDF."""
+"""What makes ``ketrdf site`` fast keeps its answers: look-ups by property, remembered reads, RDF files."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Identifier
 
@@ -18,6 +19,7 @@ from ketrdf.present.vocabulary_docs import read_index
 from ketrdf.query.results import QueryResult
 from ketrdf.rdfio.writers import serialize, serialize_graph
 from ketrdf.vocabulary import KET
+from tests.present.conftest import SITE_GROUP
 
 ENAN_9 = "https://w3id.org/ketrdf/resource/claim/ENAN-9"
 
@@ -61,3 +63,15 @@ def test_a_subjects_rdf_in_place_is_what_the_copying_writer_gives(reasoned: Know
     copied = KnowledgeGraph(ontology=Graph(), content=description)
     for output_format in ("turtle", "jsonld", "ntriples"):
         assert serialize_graph(description, output_format) == serialize(copied, output_format, "asserted")
+
+
+@pytest.mark.xdist_group(SITE_GROUP)
+def test_every_turtle_file_of_the_site_holds_its_n_triples(site: dict[str, bytes]) -> None:
+    differ = []
+    for name in sorted(n for n in site if n.endswith(".ttl")):
+        turtle = Graph().parse(data=site[name], format="turtle")
+        lines = Graph().parse(data=site[name.removesuffix(".ttl") + ".nt"], format="nt")
+        if len(turtle) != len(lines) or not isomorphic(turtle, lines):
+            differ.append(name)
+    assert len([n for n in site if n.endswith(".ttl")]) > 600
+    assert differ == []

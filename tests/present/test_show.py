@@ -9,22 +9,14 @@ from __future__ import annotations
 import csv
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from ketrdf.cli import main
-from ketrdf.external.mappings import read_prefixes
-from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.present.reader import GraphReader
 from ketrdf.present.show import ClaimView, EntityView, resolve
 from ketrdf.present.show_render import render_view
 from ketrdf.project import Project
 from ketrdf.vocabulary import KET, KR
-
-
-@pytest.fixture(scope="module")
-def reader(reasoned: KnowledgeGraph, project: Project) -> GraphReader:
-    return GraphReader(reasoned, read_prefixes(project.prefixes_file))
 
 
 def claim(reader: GraphReader, identifier: str, lang: str = "en") -> ClaimView:

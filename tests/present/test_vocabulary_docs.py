@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ketrdf.engines.rdflib_sparql import run_sparql
-from ketrdf.external.mappings import read_prefixes
 from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
 from ketrdf.present.reader import GraphReader
 from ketrdf.present.vocabulary_docs import vocabulary_markdown
@@ -24,13 +23,8 @@ SELECT DISTINCT ?x WHERE {
 
 
 @pytest.fixture(scope="module")
-def page(reasoned: KnowledgeGraph, project: Project) -> str:
-    return vocabulary_markdown(GraphReader(reasoned, read_prefixes(project.prefixes_file)))
-
-
-@pytest.fixture(scope="module")
-def reader(reasoned: KnowledgeGraph, project: Project) -> GraphReader:
-    return GraphReader(reasoned, read_prefixes(project.prefixes_file))
+def page(reader: GraphReader) -> str:
+    return vocabulary_markdown(reader)
 
 
 def test_committed_docs_are_up_to_date(project: Project, page: str) -> None:

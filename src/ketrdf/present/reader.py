@@ -36,7 +36,8 @@ class GraphReader:
     """The graph as an in-memory Oxigraph dataset, read only through the SPARQL gate.
 
     The default graph is the union of ketrdf's named graphs; ``GRAPH`` reaches each one.
-    Labels are read once, in every language, and chosen per view.
+    Labels are read once, in every language, and chosen per view. The store is never
+    changed, so each answer and CURIE is remembered: views in two languages ask the same.
     """
 
     def __init__(self, kg: KnowledgeGraph, external_prefixes: list[curies.Record] | None = None) -> None:
@@ -47,6 +48,8 @@ class GraphReader:
         records += [record for record in external_prefixes or ()
                     if record.uri_prefix not in known and record.prefix not in known]
         self.converter = curies.Converter(records)
+        self._answers: dict[tuple[str, tuple[tuple[str, Identifier], ...]], list[Row]] = {}
+        self._curies: dict[str, str] = {}
         self.labels: dict[str, dict[str, str]] = {}
         for row in self.select(LABELS, "labels"):
             thing, label = row["thing"], row["label"]
@@ -63,9 +66,13 @@ class GraphReader:
         return cls(kg, read_prefixes(prefixes_file) if prefixes_file.is_file() else [])
 
     def select(self, text: str, origin: str, bindings: Mapping[str, Identifier] | None = None) -> list[Row]:
-        """The rows of a SELECT (gated; ``bindings`` become a ``VALUES`` block), as dicts."""
-        result = run(self.store, text, dict(bindings or {}), origin=f"show: {origin}")
-        return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+        """The rows of a SELECT (gated; ``bindings`` become a ``VALUES`` block), as dicts (new ones)."""
+        key = (text, tuple(sorted((bindings or {}).items())))
+        rows = self._answers.get(key)
+        if rows is None:
+            result = run(self.store, text, dict(bindings or {}), origin=f"show: {origin}")
+            rows = self._answers[key] = [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+        return [dict(row) for row in rows]
 
     def ask(self, text: str, origin: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
         """The answer of an ASK (gated; ``bindings`` become a ``VALUES`` block)."""
@@ -73,7 +80,10 @@ class GraphReader:
 
     def curie(self, iri: str) -> str:
         """The CURIE of ``iri`` with ketrdf's or an external system's prefix, else ``<iri>``."""
-        return self.converter.compress(iri) or f"<{iri}>"
+        found = self._curies.get(iri)
+        if found is None:
+            found = self._curies[iri] = self.converter.compress(iri) or f"<{iri}>"
+        return found
 
     def label(self, node: Node | None, lang: str = "en") -> str:
         """Words for ``node``: its label in ``lang``, else in English, else its CURIE or text."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
@@ -39,7 +40,11 @@ MOST_USES_SHOWN = 8
 
 @dataclass
 class Index:
-    """The graph's triples by subject and by property, each marked stated or inferred."""
+    """The graph's triples by subject and by property, each marked stated or inferred.
+
+    The look-ups by property (:meth:`subjects`, :meth:`with_property`) are built on first
+    use, from the complete index.
+    """
 
     about: dict[Node, list[tuple[URIRef, Node]]] = field(default_factory=lambda: defaultdict(list))
     inferred: set[tuple[Node, URIRef, Node]] = field(default_factory=set)
@@ -55,8 +60,43 @@ class Index:
 
     def subjects(self, prop: URIRef, value: Node, stated_only: bool = True) -> list[Node]:
         """The subjects with ``value`` for ``prop``."""
-        triples = self.stated if stated_only else self.stated | self.inferred
-        return [s for s, p, v in triples if p == prop and v == value]
+        by_value = self._stated_by_value if stated_only else self._by_value
+        return list(by_value.get((prop, value), ()))
+
+    def with_property(self, prop: URIRef, stated_only: bool = True) -> list[tuple[Node, Node]]:
+        """The (subject, value) pairs of ``prop``."""
+        by_property = self._stated_by_property if stated_only else self._by_property
+        return list(by_property.get(prop, ()))
+
+    @cached_property
+    def _stated_by_value(self) -> dict[tuple[URIRef, Node], list[Node]]:
+        return _by_value(self.stated)
+
+    @cached_property
+    def _by_value(self) -> dict[tuple[URIRef, Node], list[Node]]:
+        return _by_value(self.stated | self.inferred)
+
+    @cached_property
+    def _stated_by_property(self) -> dict[URIRef, list[tuple[Node, Node]]]:
+        return _by_property(self.stated)
+
+    @cached_property
+    def _by_property(self) -> dict[URIRef, list[tuple[Node, Node]]]:
+        return _by_property(self.stated | self.inferred)
+
+
+def _by_value(triples: set[tuple[Node, URIRef, Node]]) -> dict[tuple[URIRef, Node], list[Node]]:
+    found: dict[tuple[URIRef, Node], list[Node]] = defaultdict(list)
+    for subject, prop, value in triples:
+        found[(prop, value)].append(subject)
+    return found
+
+
+def _by_property(triples: set[tuple[Node, URIRef, Node]]) -> dict[URIRef, list[tuple[Node, Node]]]:
+    found: dict[URIRef, list[tuple[Node, Node]]] = defaultdict(list)
+    for subject, prop, value in triples:
+        found[prop].append((subject, value))
+    return found
 
 
 def read_index(reader: GraphReader) -> Index:
@@ -168,8 +208,9 @@ def _type_names(writer: Writer, node: Node) -> list[str]:
 
 def _usage(writer: Writer, prop: URIRef) -> list[str]:
     index = writer.index
-    stated = [(s, o) for s, p, o in index.stated if p == prop]
-    inferred = [(s, o) for s, p, o in index.inferred if p == prop]
+    stated = index.with_property(prop)
+    inferred = [pair for pair in index.with_property(prop, stated_only=False)
+                if (pair[0], prop, pair[1]) in index.inferred]
     if not stated and not inferred:
         return ["- used: not in the graph"]
     subjects: Counter[str] = Counter()

@@ -9,7 +9,7 @@ rely on the stable blank-node labels the loader assigns.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -41,14 +41,13 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> list[Statement]:
-    """The selected graphs' statements as Oxigraph quads (or triples, each once), in line order.
+def _sorted_statements(graphs: Mapping[URIRef, Graph], quads: bool) -> list[Statement]:
+    """The named graphs' statements as Oxigraph quads (or triples, each once), in line order.
 
     They are sorted on their terms' N-Triples text, which is the order of the lines
     Oxigraph writes: a term whose text is a prefix of another's is followed there by
     a character above the space that separates terms.
     """
-    graphs = kg.named_graphs()
     converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
 
     def term(node: Node) -> tuple[Term, str]:
@@ -59,10 +58,10 @@ def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: boo
         return found
 
     keyed: dict[tuple[str, ...], Statement] = {}
-    for name in names:
+    for name, graph in graphs.items():
         graph_name = ox.NamedNode(str(name))
         suffix = (str(graph_name),) if quads else ()
-        for s, p, o in graphs[name]:
+        for s, p, o in graph:
             (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
             key = (s_text, p_text, o_text, *suffix)
             if key not in keyed:
@@ -71,10 +70,10 @@ def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: boo
     return [keyed[key] for key in sorted(keyed)]
 
 
-def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+def _sorted_lines(graphs: Mapping[URIRef, Graph], quads: bool) -> Iterator[bytes]:
     """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
     rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-    statements = _sorted_statements(kg, names, quads)
+    statements = _sorted_statements(graphs, quads)
     for start in range(0, len(statements), LINES_PER_CHUNK):
         chunk = statements[start:start + LINES_PER_CHUNK]  # all quads or all triples
         yield ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
@@ -86,7 +85,8 @@ def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     Blank nodes keep the loader's labels and are never written inline, so a node
     shared between named graphs stays one node.
     """
-    quads = [quad for name in names for quad in _sorted_statements(kg, (name,), quads=True)]
+    graphs = kg.named_graphs()
+    quads = [quad for name in names for quad in _sorted_statements({name: graphs[name]}, quads=True)]
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
@@ -130,15 +130,29 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
         raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
     serializer, quads, _suffix = FORMATS[output_format]
     names = GRAPH_SELECTIONS[selection]
+    graphs = kg.named_graphs()
     if output_format in ("ntriples", "nquads"):
-        return _sorted_lines(kg, names, quads)
+        return _sorted_lines({name: graphs[name] for name in names}, quads)
     if output_format == "trig":
         return iter((_trig(kg, names),))
-    graphs = kg.named_graphs()
     merged = union_copy(graphs[name] for name in names)
     if output_format == "jsonld":
         return iter((_jsonld(merged),))
     return iter((merged.serialize(format=serializer, encoding="utf-8"),))
+
+
+def serialize_graph(graph: Graph, output_format: str) -> bytes:
+    """``graph`` as Turtle, JSON-LD or N-Triples, written as :func:`serialize` writes a selection.
+
+    In place, with no copy: so the prefixes are ``graph``'s own (``serialize`` binds ketrdf's on its copy).
+    """
+    if output_format == "ntriples":
+        return b"".join(_sorted_lines({GRAPH_CONTENT: graph}, quads=False))
+    if output_format == "jsonld":
+        return _jsonld(graph)
+    if output_format == "turtle":
+        return graph.serialize(format="turtle", encoding="utf-8")
+    raise ValueError(f"serialize_graph: no {output_format!r}; formats: turtle, jsonld, ntriples")
 
 
 def serialize(kg: KnowledgeGraph, output_format: str, selection: str = "all") -> bytes:

@@ -176,7 +176,7 @@ def term_page(reader: GraphReader, index: Index, subject: Subject, lang: str,
         ("types", [t for t in stated(node, RDF.type) if str(t).startswith(str(KET))]),
     )
     instances: list[Node] = index.subjects(RDF.type, node, stated_only=False)
-    used_by = [s for s, p, o in index.stated if p in (RDFS.domain, RDFS.range) and o == node]
+    used_by = index.subjects(RDFS.domain, node) + index.subjects(RDFS.range, node)
     return TermPage(
         subject=subject,
         definition=text_of([v for p in DEFINITIONS for v in index.values(node, p)], lang),
@@ -206,7 +206,7 @@ def ontology_title(index: Index, lang: str) -> Text:
 
 @dataclass(frozen=True)
 class OrderEdge:
-    """One "greater than" edge of an endpoint's ordering; stated when a claim compares the two."""
+    """One "greater than" edge of an endpoint's ordering: stated by claims, or inferred through others."""
 
     greater: str
     lesser: str
@@ -218,12 +218,13 @@ class OrderEdge:
 def ordering_edges(index: Index, endpoint: URIRef) -> list[OrderEdge]:
     """The edges of ``endpoint``'s headline relation in the reasoned graph, each with its claims.
 
-    A stated edge links to the claims that compare its two forms on the endpoint; an
-    inferred one (transitivity) to the claims of the stated edges on its paths.
+    A pair a claim compares gives a stated edge, linked to those claims; a pair that follows
+    by transitivity through a third form gives an inferred edge (as well, when it is also
+    stated), linked to the claims of the stated edges on its paths.
     """
-    relations = set(index.values(endpoint, KET.greaterRelation))
-    pairs = {(s, o) for s, p, o in index.stated | index.inferred
-             if p in relations and s != o and isinstance(s, URIRef) and isinstance(o, URIRef)}
+    relations = {p for p in index.values(endpoint, KET.greaterRelation) if isinstance(p, URIRef)}
+    pairs = {(s, o) for p in relations for s, o in index.with_property(p, stated_only=False)
+             if s != o and isinstance(s, URIRef) and isinstance(o, URIRef)}
     compared: dict[frozenset[Node], set[Node]] = {}
     for claim in index.subjects(KET.onEndpoint, endpoint):
         for a in index.values(claim, KET.comparand):
@@ -231,15 +232,19 @@ def ordering_edges(index: Index, endpoint: URIRef) -> list[OrderEdge]:
                 compared.setdefault(frozenset((a, b)), set()).add(claim)
     stated = {pair for pair in pairs if frozenset(pair) in compared}
     edges = []
-    for a, b in sorted(pairs):
-        if (a, b) in stated:
-            claims = compared[frozenset((a, b))]
-        else:
-            claims = set().union(*(compared[frozenset((x, y))] for x, y in stated
-                                   if (x == a or (a, x) in pairs) and (y == b or (y, b) in pairs)))
+
+    def edge(a: Node, b: Node, is_stated: bool, claims: set[Node]) -> OrderEdge:
         ordered = sorted(claims, key=lambda c: (sorted(map(str, index.values(c, KET.claimId))), str(c)))
         ids = sorted({str(i) for c in ordered for i in index.values(c, KET.claimId)})
-        edges.append(OrderEdge(str(a), str(b), (a, b) in stated, tuple(map(str, ordered)), tuple(ids)))
+        return OrderEdge(str(a), str(b), is_stated, tuple(map(str, ordered)), tuple(ids))
+
+    for a, b in sorted(pairs):
+        if (a, b) in stated:
+            edges.append(edge(a, b, True, compared[frozenset((a, b))]))
+        if any((a, via) in pairs and (via, b) in pairs for via, _ in pairs if via not in (a, b)):
+            edges.append(edge(a, b, False, set().union(*(
+                compared[frozenset((x, y))] for x, y in stated
+                if (x, y) != (a, b) and (x == a or (a, x) in pairs) and (y == b or (y, b) in pairs)))))
     return edges
 
 
@@ -264,7 +269,7 @@ def about(index: Index, reader: GraphReader, lang: str) -> About:
     """The ontology header's title and description, the source review's record, the number of claim ids."""
     dcterms = "http://purl.org/dc/terms/"
     sources = [s for s in index.values(ONTOLOGY_IRI, URIRef(dcterms + "source")) if isinstance(s, URIRef)]
-    claim_ids = {str(v) for _, p, v in index.stated if p == KET.claimId}
+    claim_ids = {str(v) for _, v in index.with_property(KET.claimId)}
     return About(ontology_title(index, lang),
                  text_of(index.values(ONTOLOGY_IRI, URIRef(dcterms + "description")), lang),
                  reference_view(reader, sorted(sources)[0], lang) if sources else None, len(claim_ids))

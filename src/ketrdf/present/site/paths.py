@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import cache
 
 from ketrdf.vocabulary import BASE, KET, ONTOLOGY_IRI
 
@@ -14,6 +15,7 @@ RDF_SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json",
                 ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
 
 
+@cache
 def subject_path(iri: str) -> str | None:
     """The site path of ``iri``'s files without suffix (``resource/claim/ENAN-9``), None if it has no page.
 
@@ -46,6 +48,10 @@ def page_file(path: str, lang: str) -> str:
     return f"{path}.html" if lang == "en" else f"ja/{path}.html"
 
 
+@cache
 def relative(target: str, page: str) -> str:
-    """A link from the file ``page`` to the file ``target``, both relative to the site root."""
+    """A link from the file ``page`` to the file ``target``, both relative to the site root.
+
+    Remembered: the pages link the same files again and again.
+    """
     return posixpath.relpath(target, posixpath.dirname(page) or ".")

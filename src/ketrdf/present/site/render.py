@@ -64,8 +64,9 @@ class Page:
 
     def text(self, text: Text) -> Markup:
         """Words, marked with their language when it is not the page's."""
-        if text.lang and text.lang != self.lang:
-            return Markup('<span lang="{}">{}</span>').format(text.lang, text.text)
+        if text.lang and text.lang != self.lang:  # escape() and concatenation: Markup.format is slow
+            return Markup('<span lang="') + escape(text.lang) + Markup('">') + escape(text.text) \
+                + Markup("</span>")
         return escape(text.text)
 
     def label_lang(self, term: Term) -> str:
@@ -78,7 +79,8 @@ class Page:
         words = self.text(Text(term.label, self.label_lang(term)))
         if not term.iri:
             return words
-        return Markup('<a href="{}" title="{}">{}</a>').format(self.href(term.iri), term.curie, words)
+        return Markup('<a href="') + escape(self.href(term.iri)) + Markup('" title="') + escape(term.curie) \
+            + Markup('">') + words + Markup("</a>")
 
     def code(self, text: str) -> Markup:
         """Words with `curie` parts (the vocabulary reference's style) as links to the terms."""

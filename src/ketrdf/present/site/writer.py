@@ -17,7 +17,7 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from ketrdf.errors import InputError
-from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.pipeline.build import ARTEFACTS
 from ketrdf.present.reader import GraphReader
 from ketrdf.present.show import ClaimView
@@ -95,8 +95,8 @@ class SiteFiles:
         """Render the whole site."""
         self._static()
         self._downloads()
-        self._rdf(DATASET_PAGE, publish.dataset_description(self.kg, self._download_sizes()))
-        self._rdf("ontology", self.kg.ontology)
+        self._rdf(DATASET_PAGE, union_copy([publish.dataset_description(self.kg, self._download_sizes())]))
+        self._rdf("ontology", union_copy([self.kg.ontology]))
         by_lang = {lang: model.subjects(self.reader, self.index, lang) for lang in LANGUAGES}
         for subject in by_lang["en"]:
             self._rdf(subject.path, describe(self.union, URIRef(subject.iri)))

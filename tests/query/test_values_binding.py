@@ -75,7 +75,7 @@ def test_a_hostile_literal_stays_a_literal() -> None:
 IRIS = st.text(st.characters(codec="utf-8", exclude_characters='<>"{}|^`\\', min_codepoint=0x21,
                              exclude_categories=("Cc", "Co", "Cn", "Cs")),
                max_size=12).map(lambda tail: URIRef("http://example.org/" + tail))
-STRINGS = st.text(st.characters(codec="utf-8", exclude_categories=("Cc",), include_characters="\t\n\r"),
+STRINGS = st.text(st.characters(codec="utf-8", exclude_categories=["Cc"], include_characters="\t\n\r"),
                   max_size=20)
 TERMS: st.SearchStrategy[Identifier] = st.one_of(
     IRIS,

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 from ketrdf.cli import main
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
 from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
-from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
+from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
@@ -47,16 +47,21 @@ def ketrdf(review_build: Project) -> Ketrdf:
     return run
 
 
-def both_engines(kg: KnowledgeGraph, text: str, values: dict[str, str] | None = None,
-                 saved: SavedQuery | None = None) -> dict[str, QueryResult]:
-    """The answer of rdflib's engine and of Oxigraph's, each on the named graphs of ``kg``."""
-    dataset = local_dataset(kg.named_graphs())
-    store = load_dataset(kg.named_graphs())
+def answer_on(engine: str, kg: KnowledgeGraph, text: str, values: dict[str, str] | None = None,
+              saved: SavedQuery | None = None) -> QueryResult:
+    """The answer of rdflib's engine or of Oxigraph's (``engine``) on the named graphs of ``kg``."""
+    dataset = kg.dataset()
+    if engine == "rdflib":
+        return run_sparql(dataset, text) if saved is None else run_saved_query(dataset, saved, values)
     if saved is None:
-        return {"rdflib": run_sparql(dataset, text), "oxigraph": run_on_oxigraph(store, text)}
-    bindings = bind_parameters(saved, values or {}, dataset)
-    return {"rdflib": run_saved_query(dataset, saved, values),
-            "oxigraph": run_on_oxigraph(store, saved.text, bindings, saved.name)}
+        return run_on_oxigraph(kg.oxigraph_store(), text)
+    return run_on_oxigraph(kg.oxigraph_store(), saved.text, bind_parameters(saved, values or {}, dataset),
+                           saved.name)
+
+
+def both_engines(kg: KnowledgeGraph, text: str) -> dict[str, QueryResult]:
+    """The answers of rdflib's engine and of Oxigraph's, each on the named graphs of ``kg``."""
+    return {engine: answer_on(engine, kg, text) for engine in ("rdflib", "oxigraph")}
 
 
 def test_graph_queries_see_the_named_graphs_on_both_engines(reasoned: KnowledgeGraph) -> None:
@@ -151,12 +156,12 @@ def test_the_basis_does_not_depend_on_the_label_language(project: Project, reaso
     for lang in LANGS:
         pair = {"a": "kr:r-ketamine", "b": "kr:s-ketamine", "endpoint": "kr:antidepressant-effect",
                 "lang": lang}
-        answer = both_engines(reasoned, "", pair, compare)[engine]
+        answer = answer_on(engine, reasoned, "", pair, compare)
         row = dict(zip(answer.variables, answer.rows[0], strict=True))
         assert (row["greater"], row["lesser"]) == (KR["r-ketamine"], KR["s-ketamine"])
         assert str(row["basis"]) == "stated and inferred", lang
         assert "ENAN-9" in str(row["stated_by"])
-        ranked = both_engines(reasoned, "", {"lang": lang}, ranking)[engine]
+        ranked = answer_on(engine, reasoned, "", {"lang": lang}, ranking)
         at = ranked.variables.index("basis")
         bases[lang] = [str(row[at]) for row in ranked.rows]
     assert all(bases[lang] == bases["en"] for lang in LANGS), bases

@@ -94,6 +94,7 @@ def test_installed_data_builds_into_the_user_cache_and_is_never_written(installe
     assert cached_graph(installed_copy) is not None  # the next query reads the cache
 
 
+@pytest.mark.integration  # a build of the review (that fails validation)
 def test_a_failing_installed_build_reports_beside_the_cached_build(installed_copy: Project,
                                                                     tmp_path: Path) -> None:
     shutil.copy(DATA / "shapes" / "invalid" / "Claim-statedIn--missing.ttl", installed_copy.content_dir)

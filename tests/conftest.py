@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ketrdf.engines.reasoners import get_reasoner
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.build import Checked, check_graph
+from ketrdf.pipeline.build import Checked, build, check_graph
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
 from tests.support.paths import REPO
@@ -23,8 +24,8 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # A test that uses one of these works on the whole review, on a scratch project it builds, or on a
 # store server: it is an integration test, left out of `make check` (README, Development).
-INTEGRATION_FIXTURES = {"built", "reasoned", "unreasoned", "project_copy", "oxigraph", "virtuoso",
-                        "private_oxigraph", "browser"}
+INTEGRATION_FIXTURES = {"built", "reasoned", "unreasoned", "owlrl_reasoned", "review_build", "project_copy",
+                        "oxigraph", "virtuoso", "private_oxigraph", "browser"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -52,9 +53,28 @@ def reasoned(built: Checked) -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
+def owlrl_reasoned(project: Project) -> KnowledgeGraph:
+    """The review built as ``reasoned`` is, but with owlrl, the slow reference reasoner: once per worker
+    (the tests that compare with it share the xdist group "owlrl")."""
+    return check_graph(project, reasoner=get_reasoner("owlrl")).kg
+
+
+@pytest.fixture(scope="session")
 def unreasoned(project: Project) -> KnowledgeGraph:
     """The same sources with no reasoning at all."""
     return load_sources(project)
+
+
+@pytest.fixture(scope="session")
+def review_build(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the review's sources with its build, made once per worker: the cache that commands
+    which query, show or export the review read (for the tests that are not about building)."""
+    root = tmp_path_factory.mktemp("review-build")
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / folder, root / folder)
+    built_copy = Project(root)
+    build(built_copy)
+    return built_copy
 
 
 @pytest.fixture

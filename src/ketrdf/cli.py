@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ketrdf.engines.reasoners import DEFAULT_REASONER
+from ketrdf.engines.validators import DEFAULT_VALIDATOR
 from ketrdf.rdfio.formats import FORMAT_CHOICES
 
 if TYPE_CHECKING:
@@ -222,12 +224,12 @@ def _endpoint(url: str, auth: str | None, netrc_file: Path | None, timeout: floa
                    "installed with the package).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-@click.option("--reasoner", type=Choices("ketrdf.engines.reasoners:reasoner_names"), default="rl",
-              show_default=True,
+@click.option("--reasoner", type=Choices("ketrdf.engines.reasoners:reasoner_names"),
+              default=DEFAULT_REASONER, show_default=True,
               help="OWL 2 RL engine. rl: ketrdf's own OWL 2 RL engine (fast); owlrl: the owlrl library, "
                    "the reference. Both give the same entailments.")
-@click.option("--validator", type=Choices("ketrdf.engines.validators:validator_names"), default="fast",
-              show_default=True,
+@click.option("--validator", type=Choices("ketrdf.engines.validators:validator_names"),
+              default=DEFAULT_VALIDATOR, show_default=True,
               help="SHACL validator for build and validate: fast (pyshacl-turbo), or pyshacl "
                    "(the reference); both give the same results.")
 @click.version_option(package_name="ketrdf")
@@ -645,18 +647,18 @@ def import_module(ctx: click.Context, name: str, source: Path, output: Path | No
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["chebi"]))
+@click.argument("name", type=Choices("ketrdf.external.link:LINKERS"))
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @format_option
 @click.pass_context
 def link(ctx: click.Context, name: str, source: Path, output_format: str) -> None:
-    """Propose ChEBI mappings for ketrdf's compounds by InChIKey (exact, stereo-mismatch, missing)."""
+    """Propose mappings of the compounds to ontology NAME by InChIKey (exact, stereo-mismatch, missing)."""
     from rdflib import Literal
 
-    from ketrdf.external.link import link_chebi
+    from ketrdf.external.link import LINKERS
     from ketrdf.query.results import QueryResult, render
 
-    proposals = link_chebi(_project(ctx), source)
+    proposals = LINKERS[name](_project(ctx), source)
     columns = ("subject_id", "subject_label", "inchikey", "status", "suggestion", "chebi_id", "chebi_label",
                "chebi_inchikey", "in_table")
     rows = tuple(tuple(Literal(str(getattr(p, column)).lower() if column == "in_table"

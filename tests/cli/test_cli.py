@@ -89,23 +89,23 @@ def test_inconsistent_ontology_exits_3(project_copy: Project) -> None:
     assert result.exit_code == 3 and "inconsistent" in result.stderr
 
 
-def test_query_run_unknown_name_and_missing_parameter_exit_2(project: Project) -> None:
-    unknown = run(project, "query", "run", "nope")
+def test_query_run_unknown_name_and_missing_parameter_exit_2(review_build: Project) -> None:
+    unknown = run(review_build, "query", "run", "nope")
     assert unknown.exit_code == 2
     assert "saved queries: adverse-effects-by-form, antidepressant-ranking, compare" in unknown.stderr
-    missing = run(project, "query", "run", "compare", "-p", "a=arketamine")
+    missing = run(review_build, "query", "run", "compare", "-p", "a=arketamine")
     assert missing.exit_code == 2 and "needs parameter 'b'" in missing.stderr
-    unknown_value = run(project, "query", "run", "compare", "-p", "a=arketamine", "-p", "b=nothing",
+    unknown_value = run(review_build, "query", "run", "compare", "-p", "a=arketamine", "-p", "b=nothing",
                         "-p", "endpoint=antidepressant")
     assert unknown_value.exit_code == 2
     assert "'nothing' names no single ket:ChemicalEntity; choices: (+)-MK-801" in unknown_value.stderr
-    malformed = run(project, "query", "run", "evidence", "--param", "claim")
+    malformed = run(review_build, "query", "run", "evidence", "--param", "claim")
     assert malformed.exit_code == 2 and "NAME=VALUE" in malformed.stderr
 
 
-def test_compare_arketamine_and_esketamine_on_antidepressant_effect(project: Project) -> None:
+def test_compare_arketamine_and_esketamine_on_antidepressant_effect(review_build: Project) -> None:
     # ENAN-9 and T2-antidepressant: (R) > (S), stated and inferred through (R,S).
-    result = run(project, "query", "run", "compare", "--param", "a=arketamine",
+    result = run(review_build, "query", "run", "compare", "--param", "a=arketamine",
                  "--param", "b=esketamine", "--param", "endpoint=antidepressant", "--format", "json")
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.stdout)["results"]["bindings"]
@@ -113,47 +113,47 @@ def test_compare_arketamine_and_esketamine_on_antidepressant_effect(project: Pro
     assert row["basis"]["value"] == "stated and inferred"
 
 
-def test_query_run_prints_the_ranking_with_r_first(project: Project) -> None:
+def test_query_run_prints_the_ranking_with_r_first(review_build: Project) -> None:
     # T2-antidepressant: (R)-ketamine ranks first, (S)-ketamine last.
-    result = run(project, "query", "run", "antidepressant-ranking", "--format", "json")
+    result = run(review_build, "query", "run", "antidepressant-ranking", "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["results"]["bindings"]
     assert rows[0]["superior_label"]["value"] == "(R)-ketamine"
     assert rows[-1]["inferior_label"]["value"] == "(S)-ketamine"
 
 
-def test_query_run_with_a_parameter_and_output_file(project: Project, tmp_path: Path) -> None:
+def test_query_run_with_a_parameter_and_output_file(review_build: Project, tmp_path: Path) -> None:
     out = tmp_path / "enan-9.csv"
-    result = run(project, "query", "run", "evidence", "-p", "claim=ENAN-9", "--format", "csv",
+    result = run(review_build, "query", "run", "evidence", "-p", "claim=ENAN-9", "--format", "csv",
                  "-o", str(out))
     assert result.exit_code == 0, result.output
     rows = out.read_text(encoding="utf-8").splitlines()[1:]
     assert len(rows) == 5 and all(row.startswith("ENAN-9,") for row in rows)
 
 
-def test_query_list_shows_questions_and_parameters(project: Project) -> None:
-    result = run(project, "query", "list")
+def test_query_list_shows_questions_and_parameters(review_build: Project) -> None:
+    result = run(review_build, "query", "list")
     assert "antidepressant-ranking:" in result.stdout
     assert "--param a=... (ket:ChemicalEntity, required)" in result.stdout
 
 
-def test_sparql_text_file_and_syntax_error(project: Project, tmp_path: Path) -> None:
-    ask = run(project, "sparql", "ASK { kr:rs-ketamine ket:hasPart kr:r-ketamine }", "--format", "json")
+def test_sparql_text_file_and_syntax_error(review_build: Project, tmp_path: Path) -> None:
+    ask = run(review_build, "sparql", "ASK { kr:rs-ketamine ket:hasPart kr:r-ketamine }", "--format", "json")
     assert ask.exit_code == 0 and json.loads(ask.stdout)["boolean"] is True
     query = tmp_path / "q.rq"
     query.write_text("SELECT ?part WHERE { kr:rs-ketamine ket:hasPart ?part } ORDER BY ?part",
                      encoding="utf-8")
-    parts = run(project, "sparql", str(query), "--format", "csv")
+    parts = run(review_build, "sparql", str(query), "--format", "csv")
     assert parts.stdout.splitlines()[1:] == [
         "https://w3id.org/ketrdf/resource/r-ketamine", "https://w3id.org/ketrdf/resource/s-ketamine"]
-    bad = run(project, "sparql", "SELECT WHERE {")
+    bad = run(review_build, "sparql", "SELECT WHERE {")
     assert bad.exit_code == 2 and "SPARQL syntax error" in bad.stderr
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "trig", "nquads", "jsonld"])
-def test_export_writes_each_format(project: Project, tmp_path: Path, fmt: str) -> None:
+def test_export_writes_each_format(review_build: Project, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"out.{fmt}"
-    result = run(project, "export", "--format", fmt, "--graph", "inferred", "-o", str(out))
+    result = run(review_build, "export", "--format", fmt, "--graph", "inferred", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
 

@@ -35,9 +35,9 @@ def test_every_saved_query_answers_the_same(project: Project, reasoned: Knowledg
 
 
 @pytest.mark.integration  # a command on the review
-def test_t2_antidepressant_ranking_on_oxigraph(project: Project) -> None:
+def test_t2_antidepressant_ranking_on_oxigraph(review_build: Project) -> None:
     """T2-antidepressant: (R)-ketamine ranks first, (S)-ketamine last, on the Oxigraph engine too."""
-    result = CliRunner().invoke(main, ["--project", str(project.root), "-q", "query", "run",
+    result = CliRunner().invoke(main, ["--project", str(review_build.root), "-q", "query", "run",
                                        "antidepressant-ranking", "--engine", "oxigraph", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))[1:]

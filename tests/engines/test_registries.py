@@ -148,7 +148,7 @@ def buildable(project_copy: Project) -> Project:
 def dummy_engine() -> Iterator[None]:
     register_engine("dummy", Dummy)
     yield
-    sparql._ENGINES.pop("dummy")
+    sparql.ENGINES.pop("dummy")
 
 
 def test_a_registered_sparql_engine_answers_a_saved_query_on_the_command_line(

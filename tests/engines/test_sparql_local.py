@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from rdflib.namespace import RDF
 from ketrdf.cli import main
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
 from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
-from ketrdf.knowledge_graph import KnowledgeGraph, local_dataset
+from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
@@ -34,21 +35,33 @@ GRAPHS_AND_COUNTS = """
 SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"""
 
 
-def ketrdf(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["--project", str(REPO), "-q", *args])
-    return result.exit_code, result.output
+Ketrdf = Callable[..., tuple[int, str]]
 
 
-def both_engines(kg: KnowledgeGraph, text: str, values: dict[str, str] | None = None,
-                 saved: SavedQuery | None = None) -> dict[str, QueryResult]:
-    """The answer of rdflib's engine and of Oxigraph's, each on the named graphs of ``kg``."""
-    dataset = local_dataset(kg.named_graphs())
-    store = load_dataset(kg.named_graphs())
+@pytest.fixture
+def ketrdf(review_build: Project) -> Ketrdf:
+    """``ketrdf --project P -q ARGS...`` on the built review: its exit code and output."""
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["--project", str(review_build.root), "-q", *args])
+        return result.exit_code, result.output
+    return run
+
+
+def answer_on(engine: str, kg: KnowledgeGraph, text: str, values: dict[str, str] | None = None,
+              saved: SavedQuery | None = None) -> QueryResult:
+    """The answer of rdflib's engine or of Oxigraph's (``engine``) on the named graphs of ``kg``."""
+    dataset = kg.dataset()
+    if engine == "rdflib":
+        return run_sparql(dataset, text) if saved is None else run_saved_query(dataset, saved, values)
     if saved is None:
-        return {"rdflib": run_sparql(dataset, text), "oxigraph": run_on_oxigraph(store, text)}
-    bindings = bind_parameters(saved, values or {}, dataset)
-    return {"rdflib": run_saved_query(dataset, saved, values),
-            "oxigraph": run_on_oxigraph(store, saved.text, bindings, saved.name)}
+        return run_on_oxigraph(kg.oxigraph_store(), text)
+    return run_on_oxigraph(kg.oxigraph_store(), saved.text, bind_parameters(saved, values or {}, dataset),
+                           saved.name)
+
+
+def both_engines(kg: KnowledgeGraph, text: str) -> dict[str, QueryResult]:
+    """The answers of rdflib's engine and of Oxigraph's, each on the named graphs of ``kg``."""
+    return {engine: answer_on(engine, kg, text) for engine in ("rdflib", "oxigraph")}
 
 
 def test_graph_queries_see_the_named_graphs_on_both_engines(reasoned: KnowledgeGraph) -> None:
@@ -65,7 +78,7 @@ def test_graph_queries_see_the_named_graphs_on_both_engines(reasoned: KnowledgeG
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_sparql_command_runs_graph_ask_construct_describe(engine: str) -> None:
+def test_sparql_command_runs_graph_ask_construct_describe(ketrdf: Ketrdf, engine: str) -> None:
     code, output = ketrdf("sparql", "--engine", engine, "--format", "csv", GRAPHS_AND_COUNTS)
     assert code == 0, output
     names = [row[0] for row in csv.reader(io.StringIO(output))][1:]
@@ -76,7 +89,7 @@ def test_sparql_command_runs_graph_ask_construct_describe(engine: str) -> None:
     assert (code, output.strip()) == (0, "True")
 
 
-def _graph_answers(query: str) -> dict[tuple[str, str], Graph]:
+def _graph_answers(ketrdf: Ketrdf, query: str) -> dict[tuple[str, str], Graph]:
     answers = {}
     for engine in ("rdflib", "oxigraph"):
         for output_format, parser in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld"),
@@ -87,20 +100,20 @@ def _graph_answers(query: str) -> dict[tuple[str, str], Graph]:
     return answers
 
 
-def test_construct_and_describe_in_three_rdf_formats() -> None:
+def test_construct_and_describe_in_three_rdf_formats(ketrdf: Ketrdf) -> None:
     construct = ("CONSTRUCT { ?form a ket:Enantiomer } WHERE { ?form a ket:Enantiomer }")
-    answers = _graph_answers(construct)
+    answers = _graph_answers(ketrdf, construct)
     first = next(iter(answers.values()))
     assert (KR["r-ketamine"], RDF.type, KET.Enantiomer) in first
     assert (KR["s-ketamine"], RDF.type, KET.Enantiomer) in first
     assert all(isomorphic(first, graph) for graph in answers.values())
-    described = _graph_answers("DESCRIBE kr:r-ketamine")
+    described = _graph_answers(ketrdf, "DESCRIBE kr:r-ketamine")
     first = next(iter(described.values()))
     assert (KR["r-ketamine"], RDF.type, KET.Enantiomer) in first
     assert all(isomorphic(first, graph) for graph in described.values())
 
 
-def test_rows_and_graphs_ask_for_their_own_formats() -> None:
+def test_rows_and_graphs_ask_for_their_own_formats(ketrdf: Ketrdf) -> None:
     code, output = ketrdf("sparql", "--format", "turtle", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert code == 2 and "use --format table, csv, tsv, json" in output
     code, output = ketrdf("sparql", "--format", "csv", "DESCRIBE kr:r-ketamine")
@@ -108,7 +121,7 @@ def test_rows_and_graphs_ask_for_their_own_formats() -> None:
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_a_long_one_line_query_runs(engine: str) -> None:
+def test_a_long_one_line_query_runs(ketrdf: Ketrdf, engine: str) -> None:
     query = ("SELECT ?form WHERE { ?form a ket:Enantiomer . FILTER (?form IN ("
              + ", ".join(f"kr:form-{n}" for n in range(40)) + ", kr:r-ketamine)) }")
     assert len(query.encode()) > 300 and "\n" not in query
@@ -117,13 +130,13 @@ def test_a_long_one_line_query_runs(engine: str) -> None:
     assert output.split() == ["form", str(KR["r-ketamine"])]
 
 
-def test_a_missing_query_file_is_named(tmp_path: Path) -> None:
+def test_a_missing_query_file_is_named(ketrdf: Ketrdf, tmp_path: Path) -> None:
     code, output = ketrdf("sparql", str(tmp_path / "missing.rq"))
     assert code == 2
     assert "missing.rq: no such file" in output and "syntax" not in output
 
 
-def test_a_claim_id_that_names_nothing_lists_the_choices() -> None:
+def test_a_claim_id_that_names_nothing_lists_the_choices(ketrdf: Ketrdf) -> None:
     code, output = ketrdf("query", "run", "evidence", "-p", "claim=ENAN-99")
     assert code == 2, output
     assert "parameter 'claim': 'ENAN-99'" in output
@@ -143,18 +156,18 @@ def test_the_basis_does_not_depend_on_the_label_language(project: Project, reaso
     for lang in LANGS:
         pair = {"a": "kr:r-ketamine", "b": "kr:s-ketamine", "endpoint": "kr:antidepressant-effect",
                 "lang": lang}
-        answer = both_engines(reasoned, "", pair, compare)[engine]
+        answer = answer_on(engine, reasoned, "", pair, compare)
         row = dict(zip(answer.variables, answer.rows[0], strict=True))
         assert (row["greater"], row["lesser"]) == (KR["r-ketamine"], KR["s-ketamine"])
         assert str(row["basis"]) == "stated and inferred", lang
         assert "ENAN-9" in str(row["stated_by"])
-        ranked = both_engines(reasoned, "", {"lang": lang}, ranking)[engine]
+        ranked = answer_on(engine, reasoned, "", {"lang": lang}, ranking)
         at = ranked.variables.index("basis")
         bases[lang] = [str(row[at]) for row in ranked.rows]
     assert all(bases[lang] == bases["en"] for lang in LANGS), bases
 
 
-def test_a_language_tag_with_a_newline_is_refused() -> None:
+def test_a_language_tag_with_a_newline_is_refused(ketrdf: Ketrdf) -> None:
     code, output = ketrdf("query", "run", "antidepressant-ranking", "-p", "lang=en\n")
     assert code == 2
     assert "takes a language tag" in output
@@ -179,7 +192,7 @@ def test_a_parameter_that_is_not_utf8_is_refused_clearly() -> None:
 
 
 @pytest.mark.parametrize("limit", ["nan", "inf", "1e400", "-1"])
-def test_a_query_timeout_must_be_a_finite_number(limit: str) -> None:
+def test_a_query_timeout_must_be_a_finite_number(ketrdf: Ketrdf, limit: str) -> None:
     for command in (["sparql", "ASK {}"], ["query", "run", "timeline"]):
         code, output = ketrdf(*command[:-1], "--timeout", limit, command[-1])
         assert code == 2, output
@@ -227,6 +240,6 @@ def test_substitutions_bind_only_projected_variables() -> None:
                     substitutions={ox.Variable("v"): ox.Literal("a")})
 
 
-def test_json_output_of_ask() -> None:
+def test_json_output_of_ask(ketrdf: Ketrdf) -> None:
     code, output = ketrdf("sparql", "--engine", "oxigraph", "--format", "json", "ASK { ?s ?p ?o }")
     assert code == 0 and json.loads(output) == {"head": {}, "boolean": True}

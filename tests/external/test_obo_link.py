@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, RDFS
 
 from ketrdf.cli import main
 from ketrdf.engines.rdflib_sparql import run_saved_query
+from ketrdf.external.link import LINKERS
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
 from ketrdf.query.saved import load_saved_queries
@@ -81,6 +82,15 @@ def test_link_reports_exact_stereo_mismatch_and_missing(project: Project) -> Non
     r_rows = by_form["kr:r-ketamine"]  # its only same-key class is deprecated: never proposed
     assert {row[3] for row in r_rows} == {"stereo-mismatch"}
     assert {row[5] for row in r_rows} == {"CHEBI:6121", "CHEBI:99900003"}
+
+
+def test_link_names_come_from_the_linkers_of_the_external_package(project: Project,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ketrdf link NAME`` offers the ontologies that ketrdf.external.link registers, no list of its own."""
+    monkeypatch.setitem(LINKERS, "mondo", lambda _project, _source: [])
+    assert cli(project, "link", "mondo", str(FIXTURE)).exit_code == 0
+    refused = cli(project, "link", "nonesuch", str(FIXTURE))
+    assert refused.exit_code == 2 and "'chebi', 'mondo'" in refused.output
 
 
 def test_saved_query_answers_through_imported_chebi_roles(project_copy: Project) -> None:

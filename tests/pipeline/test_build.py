@@ -32,7 +32,8 @@ from ketrdf.project import Project
 from ketrdf.vocabulary import GRAPH_CONTENT, KR
 from tests.support.paths import DATA, REPO
 
-pytestmark = pytest.mark.integration  # builds of the review, some in subprocesses
+# builds of the review, some in subprocesses; on one xdist worker, so that first_build is made once
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("build")]
 
 BUILD_FILES = {"cache.nq", "gate.json", "ketrdf-asserted.ttl", "ketrdf-inferred.ttl", "ketrdf.nq",
                "ketrdf.trig", "manifest.json", "validation-report.ttl"}

@@ -121,11 +121,11 @@ def test_renderings(reader: GraphReader) -> None:
     assert render_view(view, "text") == text
 
 
-def test_cli_show_and_unknown_id(project: Project) -> None:
+def test_cli_show_and_unknown_id(review_build: Project) -> None:
     runner = CliRunner()
-    shown = runner.invoke(main, ["--project", str(project.root), "--quiet", "show", "ENAN-14"])
+    shown = runner.invoke(main, ["--project", str(review_build.root), "--quiet", "show", "ENAN-14"])
     assert shown.exit_code == 0, shown.output
     assert "[28] Yang" in shown.stdout
-    unknown = runner.invoke(main, ["--project", str(project.root), "--quiet", "show", "ENAN-99"])
+    unknown = runner.invoke(main, ["--project", str(review_build.root), "--quiet", "show", "ENAN-99"])
     assert unknown.exit_code == 2
     assert "ENAN-99" in unknown.stderr and "close matches:" in unknown.stderr and "ENAN-9" in unknown.stderr

@@ -53,11 +53,11 @@ def test_new_and_replaced_files_take_their_mode_from_the_umask(tmp_path: Path, m
 
 
 @pytest.mark.usefixtures("umask")
-def test_export_file_is_readable_by_others_under_umask_022(project: Project, tmp_path: Path) -> None:
+def test_export_file_is_readable_by_others_under_umask_022(review_build: Project, tmp_path: Path) -> None:
     out = tmp_path / "export.nt"
     out.write_bytes(b"")
     out.chmod(0o644)
-    result = CliRunner().invoke(main, ["--project", str(project.root), "--quiet", "export", "--format",
+    result = CliRunner().invoke(main, ["--project", str(review_build.root), "--quiet", "export", "--format",
                                        "nt", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert mode(out) == 0o644
@@ -82,14 +82,14 @@ def test_output_over_a_dangling_symlink_creates_its_target(tmp_path: Path) -> No
     assert link.is_symlink() and (tmp_path / "later.ttl").read_bytes() == b"new\n"
 
 
-def test_export_to_a_pipe_streams_into_it(reasoned: KnowledgeGraph, project: Project,
+def test_export_to_a_pipe_streams_into_it(reasoned: KnowledgeGraph, review_build: Project,
                                           tmp_path: Path) -> None:
     fifo, received = tmp_path / "pipe", tmp_path / "received.nt"
     os.mkfifo(fifo)
     with received.open("wb") as sink:
         reader = subprocess.Popen(["cat", str(fifo)], stdout=sink)
         try:
-            result = subprocess.run([*KETRDF, "--project", str(project.root), "--quiet", "export",
+            result = subprocess.run([*KETRDF, "--project", str(review_build.root), "--quiet", "export",
                                      "--format", "nt", "-o", str(fifo)], capture_output=True, timeout=120)
             reader.wait(timeout=30)
         finally:
@@ -99,9 +99,9 @@ def test_export_to_a_pipe_streams_into_it(reasoned: KnowledgeGraph, project: Pro
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
-def test_export_to_dev_stdout_writes_to_standard_output(reasoned: KnowledgeGraph, project: Project,
+def test_export_to_dev_stdout_writes_to_standard_output(reasoned: KnowledgeGraph, review_build: Project,
                                                         tmp_path: Path) -> None:
-    piped = subprocess.run([*KETRDF, "--project", str(project.root), "--quiet", "export", "--format",
+    piped = subprocess.run([*KETRDF, "--project", str(review_build.root), "--quiet", "export", "--format",
                             "nt", "-o", "/dev/stdout"], capture_output=True, timeout=120)
     assert piped.returncode == 0, piped.stderr
     assert piped.stdout == serialize(reasoned, "ntriples")
@@ -109,7 +109,7 @@ def test_export_to_dev_stdout_writes_to_standard_output(reasoned: KnowledgeGraph
     log = tmp_path / "log.nt"
     log.write_bytes(b"# before\n")
     with log.open("ab") as stdout:
-        appended = subprocess.run([*KETRDF, "--project", str(project.root), "--quiet", "export",
+        appended = subprocess.run([*KETRDF, "--project", str(review_build.root), "--quiet", "export",
                                    "--format", "nt", "-o", "/dev/stdout"], stdout=stdout,
                                   stderr=subprocess.PIPE, timeout=120)
     assert appended.returncode == 0, appended.stderr
@@ -117,12 +117,12 @@ def test_export_to_dev_stdout_writes_to_standard_output(reasoned: KnowledgeGraph
     assert Path("/dev/stdout").is_symlink()
 
 
-def test_dev_full_is_an_error_and_dev_null_is_written_in_place(project: Project) -> None:
+def test_dev_full_is_an_error_and_dev_null_is_written_in_place(review_build: Project) -> None:
     for device in ("/dev/full", "/dev/null"):
         assert stat.S_ISCHR(Path(device).stat().st_mode), f"{device} is not a device before the test"
-    full = CliRunner().invoke(main, ["--project", str(project.root), "--quiet", "export", "--format",
+    full = CliRunner().invoke(main, ["--project", str(review_build.root), "--quiet", "export", "--format",
                                      "nt", "-o", "/dev/full"])
-    null = CliRunner().invoke(main, ["--project", str(project.root), "--quiet", "export", "--format",
+    null = CliRunner().invoke(main, ["--project", str(review_build.root), "--quiet", "export", "--format",
                                      "nt", "-o", "/dev/null"])
     for device in ("/dev/full", "/dev/null"):
         assert stat.S_ISCHR(Path(device).lstat().st_mode), f"{device} was replaced"

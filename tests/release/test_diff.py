@@ -18,6 +18,9 @@ from ketrdf.project import Project
 from ketrdf.release.diff import compare, markdown, project_systems, read_folder
 from tests.support.paths import REPO
 
+# on one xdist worker, so that the module's changed build is made once
+pytestmark = pytest.mark.xdist_group("diff")
+
 
 def write_build(folder: Path, kg: KnowledgeGraph) -> Path:
     """A build folder as `ketrdf build` leaves it, as far as `diff` reads it: the dataset and a manifest."""

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Iterator
 from importlib import metadata
@@ -93,6 +94,7 @@ def test_installed_data_builds_into_the_user_cache_and_is_never_written(installe
     assert cached_graph(installed_copy) is not None  # the next query reads the cache
 
 
+@pytest.mark.integration  # a build of the review (that fails validation)
 def test_a_failing_installed_build_reports_beside_the_cached_build(installed_copy: Project,
                                                                     tmp_path: Path) -> None:
     shutil.copy(DATA / "shapes" / "invalid" / "Claim-statedIn--missing.ttl", installed_copy.content_dir)
@@ -195,16 +197,27 @@ def run(command: list[str | Path], cwd: Path, env: dict[str, str]) -> str:
 @pytest.mark.integration
 def test_the_installed_wheel_answers_a_saved_query_outside_any_checkout(tmp_path: Path,
                                                                         outside: Path) -> None:
-    """Build the wheel, install it with the locked dependencies in a new venv, query from ``outside``."""
+    """Build the wheel, install it in a new venv over the locked dependencies, query from ``outside``.
+
+    The dependencies are this environment's (installed from requirements.lock): the new venv reads
+    them through a ``.pth`` line rather than installing the tree again; ``pip check`` then proves
+    that they satisfy the wheel's requirements. ketrdf itself comes from the wheel alone.
+    """
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("VIRTUAL_ENV", None)
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "--wheel-dir", tmp_path / "dist", REPO], tmp_path, env)
     (wheel,) = (tmp_path / "dist").glob("ketrdf-*.whl")
     venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", venv], tmp_path, env)
-    run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
-         "--constraint", REPO / "requirements.lock", wheel], tmp_path, env)
+    python = venv / "bin" / "python"
+    run([sys.executable, "-m", "venv", "--without-pip", venv], tmp_path, env)
+    venv_site = Path(run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp_path,
+                         env).strip())
+    # a path line only: the .pth files there (this checkout's editable install) are not read
+    (venv_site / "locked-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    pip: list[str | Path] = [sys.executable, "-m", "pip", "--python", python]
+    run([*pip, "install", "--quiet", "--no-deps", "--no-index", wheel], tmp_path, env)
+    run([*pip, "check"], tmp_path, env)
 
     site = Path(run([venv / "bin" / "python", "-c", "import ketrdf; print(ketrdf.__file__)"], outside, env)
                 .strip()).parent

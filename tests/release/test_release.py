@@ -23,7 +23,8 @@ from ketrdf.vocabulary import KET, KR, ONTOLOGY_IRI
 from tests.support.owl_checker import CHECKER, java_classpath
 from tests.support.paths import REPO
 
-pytestmark = pytest.mark.integration  # release builds of the review, HermiT in Java
+# release builds of the review, HermiT in Java; on one xdist worker, so the module's releases are made once
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("release")]
 
 RELEASES = "https://w3id.org/ketrdf/releases/"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -103,9 +103,9 @@ def _timeline(project: Project, engine: str) -> list[tuple[str, str]]:
     return [(row["date"], row["event"]) for row in rows]
 
 
-def test_timeline_in_one_chronological_order_on_both_engines(project: Project) -> None:
-    on_oxigraph = _timeline(project, "oxigraph")
-    assert _timeline(project, "rdflib") == on_oxigraph
+def test_timeline_in_one_chronological_order_on_both_engines(review_build: Project) -> None:
+    on_oxigraph = _timeline(review_build, "oxigraph")
+    assert _timeline(review_build, "rdflib") == on_oxigraph
     dates = [when for when, _event in on_oxigraph]
     assert dates == sorted(dates, key=_chronological_key)
     assert dates[0] == "1962" and "2019-03-05" in dates  # HIST-1 first; ENAN-6's approval listed

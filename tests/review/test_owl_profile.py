@@ -23,7 +23,8 @@ from ketrdf.vocabulary import KET
 from tests.support.owl_checker import CHECKER, java_classpath
 from tests.support.paths import DATA
 
-pytestmark = pytest.mark.integration  # HermiT and the OWL API, in Java
+# HermiT and the OWL API, in Java; on one xdist worker, so that Java runs once for the module
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("owl-profile")]
 
 FIXTURES = DATA / "owl"
 RESERVED = (str(RDF), str(RDFS), str(OWL), str(XSD))

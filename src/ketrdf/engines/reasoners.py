@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from ketrdf.errors import InconsistencyError, InputError
+from ketrdf.engines.registry import Registry
+from ketrdf.errors import InconsistencyError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -76,21 +77,13 @@ def _rl() -> Reasoner:
     return RLReasoner()
 
 
-_REASONERS: dict[str, Callable[[], Reasoner]] = {DEFAULT_REASONER: _rl, OwlrlReasoner.name: OwlrlReasoner}
-
-
-def register_reasoner(name: str, factory: Callable[[], Reasoner]) -> None:
-    """Make ``factory`` the engine of ``--reasoner name`` (replacing one of that name)."""
-    _REASONERS[name] = factory
-
-
-def reasoner_names() -> tuple[str, ...]:
-    """The registered reasoners' names, the default first."""
-    return tuple(_REASONERS)
+#: The engines of ``--reasoner``.
+REASONERS = Registry[Callable[[], Reasoner]](
+    "reasoner", {DEFAULT_REASONER: _rl, OwlrlReasoner.name: OwlrlReasoner})
+register_reasoner = REASONERS.register
+reasoner_names = REASONERS.names
 
 
 def get_reasoner(name: str = DEFAULT_REASONER) -> Reasoner:
     """The engine registered as ``name``: ``rl`` (fast, the default) or ``owlrl`` (the reference)."""
-    if name not in _REASONERS:
-        raise InputError(f"unknown reasoner {name!r}; choose one of: {', '.join(_REASONERS)}")
-    return _REASONERS[name]()
+    return REASONERS.factory(name)()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from ketrdf.errors import InputError
+from ketrdf.engines.registry import Registry
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier
@@ -52,21 +52,12 @@ def _rdflib(kg: KnowledgeGraph) -> SparqlEngine:
     return RdflibEngine(kg.dataset())
 
 
-_ENGINES: dict[str, EngineFactory] = {"oxigraph": _oxigraph, "rdflib": _rdflib}
-
-
-def register_engine(name: str, factory: EngineFactory) -> None:
-    """Make ``factory`` the engine of ``--engine name`` (replacing one of that name)."""
-    _ENGINES[name] = factory
-
-
-def engine_names() -> tuple[str, ...]:
-    """The registered engines' names."""
-    return tuple(_ENGINES)
+#: The local engines of ``--engine``.
+ENGINES = Registry[EngineFactory]("SPARQL engine", {"oxigraph": _oxigraph, "rdflib": _rdflib})
+register_engine = ENGINES.register
+engine_names = ENGINES.names
 
 
 def sparql_engine(name: str, kg: KnowledgeGraph) -> SparqlEngine:
     """The engine registered as ``name``, over ``kg`` (default graph: the union of its graphs)."""
-    if name not in _ENGINES:
-        raise InputError(f"unknown SPARQL engine {name!r}; choose one of: {', '.join(_ENGINES)}")
-    return _ENGINES[name](kg)
+    return ENGINES.factory(name)(kg)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from ketrdf.engines.registry import Registry
 from ketrdf.errors import InputError
 
 if TYPE_CHECKING:
@@ -79,23 +80,13 @@ class PyshaclValidator:
                                             advanced=True, do_owl_imports=False, inplace=True))
 
 
-_VALIDATORS: dict[str, Callable[[], Validator]] = {
-    FastValidator.name: FastValidator, PyshaclValidator.name: PyshaclValidator,
-}
-
-
-def register_validator(name: str, factory: Callable[[], Validator]) -> None:
-    """Make ``factory`` the engine of ``--validator name`` (replacing one of that name)."""
-    _VALIDATORS[name] = factory
-
-
-def validator_names() -> tuple[str, ...]:
-    """The registered validators' names, the default first."""
-    return tuple(_VALIDATORS)
+#: The engines of ``--validator``.
+VALIDATORS = Registry[Callable[[], Validator]](
+    "validator", {FastValidator.name: FastValidator, PyshaclValidator.name: PyshaclValidator})
+register_validator = VALIDATORS.register
+validator_names = VALIDATORS.names
 
 
 def get_validator(name: str = DEFAULT_VALIDATOR) -> Validator:
     """The validator registered as ``name``: ``fast`` (the default) or ``pyshacl`` (the reference)."""
-    if name not in _VALIDATORS:
-        raise InputError(f"unknown validator {name!r}; choose one of: {', '.join(_VALIDATORS)}")
-    return _VALIDATORS[name]()
+    return VALIDATORS.factory(name)()

@@ -8,6 +8,7 @@ enantiomer mix-up this check exists to catch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,3 +68,7 @@ def _suggestion(status: str, key: str) -> str:
     if status != "exact":
         return "do not map: another stereo form"
     return "skos:closeMatch (no stereo layer)" if key.split("-")[1] == NO_STEREO else "skos:exactMatch"
+
+
+#: The ontologies ``ketrdf link NAME`` matches compounds against, by NAME.
+LINKERS: dict[str, Callable[[Project, Path], list[Proposal]]] = {"chebi": link_chebi}

@@ -25,6 +25,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Genid, Node, RDFLibGenid
 
+from ketrdf.engines.reasoners import DEFAULT_REASONER
+from ketrdf.engines.validators import DEFAULT_VALIDATOR
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.export import export
 from ketrdf.pipeline.sources import read_import_catalog
@@ -87,7 +89,7 @@ def triple_counts(kg: KnowledgeGraph) -> dict[str, int]:
     return {str(name): len(graph) for name, graph in kg.named_graphs().items()}
 
 
-def cached_graph(project: Project, reasoner: str = "rl", validator: str = "fast",
+def cached_graph(project: Project, reasoner: str = DEFAULT_REASONER, validator: str = DEFAULT_VALIDATOR,
                  progress: Progress = quiet) -> KnowledgeGraph | None:
     """The reasoned graph of the last build if its key matches and its cache is whole, else None."""
     manifest_path = project.build_dir / MANIFEST_FILE

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
-from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.rdfio.lines import sorted_lines, sorted_statements
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
@@ -32,52 +31,11 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
     "inferred": (GRAPH_INFERRED,),
     "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
 }
-LINES_PER_CHUNK = 20000
-Statement = ox.Quad | ox.Triple
 
 
 def normalise_format(name: str) -> str:
     """Accept a format name or its usual alias (``ttl``, ``nt``, ``nq``)."""
     return FORMAT_ALIASES.get(name, name)
-
-
-def _sorted_statements(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> list[Statement]:
-    """The selected graphs' statements as Oxigraph quads (or triples, each once), in line order.
-
-    They are sorted on their terms' N-Triples text, which is the order of the lines
-    Oxigraph writes: a term whose text is a prefix of another's is followed there by
-    a character above the space that separates terms.
-    """
-    graphs = kg.named_graphs()
-    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
-
-    def term(node: Node) -> tuple[Term, str]:
-        found = converted.get(node)
-        if found is None:
-            as_oxigraph = to_oxigraph(node)
-            found = converted[node] = (as_oxigraph, str(as_oxigraph))
-        return found
-
-    keyed: dict[tuple[str, ...], Statement] = {}
-    for name in names:
-        graph_name = ox.NamedNode(str(name))
-        suffix = (str(graph_name),) if quads else ()
-        for s, p, o in graphs[name]:
-            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
-            key = (s_text, p_text, o_text, *suffix)
-            if key not in keyed:
-                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
-                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
-    return [keyed[key] for key in sorted(keyed)]
-
-
-def _sorted_lines(kg: KnowledgeGraph, names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
-    """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
-    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-    statements = _sorted_statements(kg, names, quads)
-    for start in range(0, len(statements), LINES_PER_CHUNK):
-        chunk = statements[start:start + LINES_PER_CHUNK]  # all quads or all triples
-        yield ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
@@ -86,7 +44,8 @@ def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     Blank nodes keep the loader's labels and are never written inline, so a node
     shared between named graphs stays one node.
     """
-    quads = [quad for name in names for quad in _sorted_statements(kg, (name,), quads=True)]
+    graphs = kg.named_graphs()
+    quads = [quad for name in names for quad in sorted_statements(graphs, (name,), quads=True)]
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
@@ -130,8 +89,10 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
         raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
     serializer, quads, _suffix = FORMATS[output_format]
     names = GRAPH_SELECTIONS[selection]
+    if output_format == "nquads" and selection == "all":
+        return iter((kg.nquads(),))
     if output_format in ("ntriples", "nquads"):
-        return _sorted_lines(kg, names, quads)
+        return sorted_lines(kg.named_graphs(), names, quads)
     if output_format == "trig":
         return iter((_trig(kg, names),))
     graphs = kg.named_graphs()

@@ -26,7 +26,8 @@ def _tricky() -> KnowledgeGraph:
     a, ab = URIRef(E + "a"), URIRef(E + "a/b")
     for subject in (a, ab, BNode("s1b1"), BNode("s1b10"), URIRef(E + "é"), URIRef(E + "z")):
         for value in (Literal("x"), Literal("x", lang="en"), Literal("x", datatype=XSD.token),
-                      Literal("x\ny"), Literal("zé"), Literal("5.0", datatype=XSD.decimal), a, ab):
+                      Literal("x\ny"), Literal("x\ry"), Literal("zé"),
+                      Literal("5.0", datatype=XSD.decimal), a, ab):
             content.add((subject, URIRef(E + "p"), value))
     content.add((a, URIRef(E + "q"), Literal("s", datatype=XSD.string)))
     content.add((a, URIRef(E + "q"), Literal("s")))  # the same term once written

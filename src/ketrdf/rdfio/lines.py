@@ -7,6 +7,7 @@ SHACL validator parses. Terms keep their exact lexical forms and blank-node labe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
@@ -52,8 +53,9 @@ def sorted_statements(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...],
 def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
     """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph, in chunks.
 
-    Oxigraph writes every statement; its lines are then sorted (and each kept once) as
-    bytes, which is the order of :func:`sorted_statements`: UTF-8 keeps the order of code points.
+    Oxigraph writes the statements a chunk at a time; the lines are then sorted (and each
+    kept once) as bytes, which is the order of :func:`sorted_statements`: UTF-8 keeps the
+    order of code points. No whole text and no whole list of statements is held.
     """
     rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
     converted: dict[Node, Term] = {}  # each term converted once: most recur often
@@ -64,15 +66,16 @@ def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quad
             found = converted[node] = to_oxigraph(node)
         return found
 
-    statements: list[Statement] = []
+    lines: set[bytes] = set()
     for name in names:
         graph_name = ox.NamedNode(str(name))
-        statements.extend(ox.Quad(term(s), term(p), term(o), graph_name) if quads  # type: ignore[arg-type]
-                          else ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
-                          for s, p, o in graphs[name])
-    text = ox.serialize(statements, format=rdf_format) or b""  # type: ignore[arg-type]
-    del statements
-    lines = sorted({line + b"\n" for line in text.split(b"\n") if line})
-    del text
-    for start in range(0, len(lines), LINES_PER_CHUNK):
-        yield b"".join(lines[start:start + LINES_PER_CHUNK])
+        statements = (ox.Quad(term(s), term(p), term(o), graph_name) if quads  # type: ignore[arg-type]
+                      else ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
+                      for s, p, o in graphs[name])
+        while chunk := list(itertools.islice(statements, LINES_PER_CHUNK)):
+            text = ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
+            lines.update(text.splitlines(keepends=True))
+    ordered = sorted(lines)
+    del lines
+    for start in range(0, len(ordered), LINES_PER_CHUNK):
+        yield b"".join(ordered[start:start + LINES_PER_CHUNK])

@@ -1,8 +1,8 @@
-"""The sorted N-Quads a knowledge graph is written as once, and what reads it (issue 19).
+"""The sorted N-Quads a knowledge graph is written as once, and what reads the graph (issue 19).
 
-Export, the Oxigraph store of the QC checks and queries, and the fast validator share
-``KnowledgeGraph.nquads()``; each must see the graph exactly: every term, every
-literal's lexical form, every blank-node label the loader gave.
+The N-Quads export and the Oxigraph store of the QC checks and queries share
+``KnowledgeGraph.nquads()``; they and the fast validator must see the graph exactly:
+every term, every literal's lexical form, every blank-node label the loader gave.
 """
 
 from __future__ import annotations

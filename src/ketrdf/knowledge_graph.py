@@ -145,7 +145,7 @@ class KnowledgeGraph:
     def nquads(self) -> bytes:
         """Every graph as sorted N-Quads, each statement in its named graph: the ``all`` N-Quads export.
 
-        Made once (see :mod:`ketrdf.rdfio.lines`); the Oxigraph store and the fast validator read it.
+        Made once (see :mod:`ketrdf.rdfio.lines`); the Oxigraph store is parsed from it.
         """
         if self._nquads is None:
             from ketrdf.rdfio.lines import sorted_lines

@@ -49,24 +49,21 @@ def _checked(name: str, outcome: tuple[object, object, object]) -> tuple[bool, G
 
 
 class FastValidator:
-    """pyshacl-turbo, a SHACL engine in Rust with pyshacl's interface, on the graph's N-Quads."""
+    """pyshacl-turbo, a SHACL engine in Rust with pyshacl's interface, on the graphs in place."""
 
     name = DEFAULT_VALIDATOR
     sparql_engine = "oxigraph"
 
     def report(self, kg: KnowledgeGraph, shapes: Graph) -> tuple[bool, Graph]:
-        """Validate :meth:`KnowledgeGraph.nquads`, parsed by pyshacl-turbo's own (Rust) parser.
-
-        The text keeps every literal's lexical form, which an Oxigraph store would not
-        (``"5.0"^^xsd:decimal`` becomes ``"5"`` there), and pyshacl-turbo's ``Input`` with
-        ``preserve_ids`` keeps the blank-node labels, so the report names the graph's nodes.
-        Reading rdflib's graphs instead costs pyshacl-turbo a Python step per triple.
-        """
+        """Validate the union view of ``kg`` (nothing copied)."""
+        # rdflib graphs, not an Oxigraph store: from a store, pyshacl-turbo 0.6.5 takes the
+        # data's "a" (xsd:string) for a term other than the shapes' "a" (sh:in, sh:hasValue), and
+        # the store keeps a literal's value, not its lexical form ("5.0"^^xsd:decimal reads "5").
+        # Nor the N-Quads text (KnowledgeGraph.nquads): parsed by pyshacl-turbo, it takes about
+        # 1.3 s less CPU at 100k but three times the memory (+147 MB against +53 MB at 100k).
         from pyshacl_turbo import validate
-        from pyshacl_turbo.rdf import Input
 
-        data = Input(kg.nquads().decode("utf-8"), "nquads", None, {}, preserve_ids=True)
-        return _checked(self.name, validate(data, shacl_graph=shapes, inference="none",
+        return _checked(self.name, validate(kg.union_view(), shacl_graph=shapes, inference="none",
                                             advanced=True, do_owl_imports=False, inplace=False))
 
 

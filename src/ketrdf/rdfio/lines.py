@@ -1,8 +1,8 @@
 """Named rdflib graphs as sorted N-Quads (or N-Triples) lines, written by Oxigraph.
 
-The one text form of a knowledge graph that several stages share: the N-Quads
-export, the Oxigraph store the QC checks and queries read, and the data the fast
-SHACL validator parses. Terms keep their exact lexical forms and blank-node labels.
+The one text form of a knowledge graph that two stages share: the N-Quads export
+and the Oxigraph store the QC checks and queries read. Terms keep their exact
+lexical forms and blank-node labels.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each copy renames every resource IRI (compounds, claims, evidence, references
 ...) with a ``/copy-N`` suffix, so a graph of N copies holds N independent
-reviews' worth of claims under the same ontology.
+reviews' worth of claims under the same ontology; it validates as the review does.
 """
 
 from __future__ import annotations
@@ -10,17 +10,18 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 
 from ketrdf.external.mappings import PREDICATES
-from ketrdf.vocabulary import BASE, KET, KR, bind_prefixes
+from ketrdf.vocabulary import BASE, KR, bind_prefixes
 
-# Links to external identifiers, and recorded absences of one (ket:identifierNotFoundIn)
-MAPPING_PREDICATES = frozenset({*PREDICATES.values(), KET.identifierNotFoundIn})
+# Links to external identifiers (SKOS mappings); recorded absences are ket:identifierNotFoundIn
+EXTERNAL_LINKS = frozenset(PREDICATES.values())
 
 
 def scaled_content(content: Graph, copies: int) -> Graph:
     """``copies`` renamed copies of ``content`` (copy 0 keeps the original IRIs).
 
-    Links to external identifiers, and recorded absences of one, stay with copy 0: a
-    copy stands for other compounds and claims, which would not share an InChIKey or a DOI.
+    A copy stands for other compounds and claims, which would not share an InChIKey or a
+    DOI: its links to external identifiers point to identifiers renamed with the same
+    suffix. Its recorded absences (``ket:identifierNotFoundIn`` a system) are kept as they are.
     """
     if copies < 1:
         raise ValueError("copies must be at least 1")
@@ -33,8 +34,9 @@ def scaled_content(content: Graph, copies: int) -> Graph:
                 return URIRef(f"{term}/copy-{index}")
             return term
 
-        for triple in content:
-            if index and triple[1] in MAPPING_PREDICATES and not str(triple[2]).startswith(BASE):
-                continue
-            scaled.add(tuple(rename(term) for term in triple))  # type: ignore[arg-type]
+        for subject, predicate, obj in content:
+            if (index and predicate in EXTERNAL_LINKS and isinstance(obj, URIRef)
+                    and not str(obj).startswith(BASE)):
+                obj = URIRef(f"{obj}/copy-{index}")
+            scaled.add((rename(subject), predicate, rename(obj)))  # type: ignore[arg-type]
     return scaled

@@ -116,6 +116,7 @@ class KnowledgeGraph:
     imports: Graph = field(default_factory=Graph)
     _dataset: Dataset | None = field(default=None, init=False, repr=False, compare=False)
     _oxigraph: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
+    _nquads: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def union(self) -> Graph:
         """Every triple, asserted and inferred, copied into one new graph: what queries and shapes see."""
@@ -141,16 +142,37 @@ class KnowledgeGraph:
             self._dataset = local_dataset(self.named_graphs())
         return self._dataset
 
-    def oxigraph_store(self) -> ox.Store:
-        """The graphs as named graphs of one in-memory Oxigraph store (a copy)."""
-        if self._oxigraph is None:
-            from ketrdf.rdfio.terms import load_dataset
+    def nquads(self) -> bytes:
+        """Every graph as sorted N-Quads, each statement in its named graph: the ``all`` N-Quads export.
 
-            self._oxigraph = load_dataset(self.named_graphs())
+        Made once (see :mod:`ketrdf.rdfio.lines`); the Oxigraph store is parsed from it.
+        """
+        if self._nquads is None:
+            from ketrdf.rdfio.lines import sorted_lines
+
+            graphs = self.named_graphs()
+            self._nquads = b"".join(sorted_lines(graphs, tuple(graphs), quads=True))
+        return self._nquads
+
+    def oxigraph_store(self) -> ox.Store:
+        """The graphs as named graphs of one in-memory Oxigraph store (a copy, parsed from :meth:`nquads`).
+
+        Blank nodes keep their labels. The store keeps a typed literal's value, not its
+        lexical form: ``"5.0"^^xsd:decimal`` reads back as ``"5"``.
+        """
+        if self._oxigraph is None:
+            import pyoxigraph as ox
+
+            self._oxigraph = ox.Store()
+            self._oxigraph.extend(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS,
+                                           rename_blank_nodes=False))
         return self._oxigraph
 
     def forget_stores(self) -> None:
-        """Drop the stores made for engines (to free their memory); they are made again when needed."""
+        """Drop the stores made for engines (to free their memory); they are made again when needed.
+
+        :meth:`nquads` is kept: it is the N-Quads export.
+        """
         self._dataset = self._oxigraph = None
 
     def skolemized(self) -> KnowledgeGraph:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from benchmarks.synthetic import MAPPING_PREDICATES, scaled_content
-from rdflib import Graph
+from benchmarks.synthetic import EXTERNAL_LINKS, scaled_content
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from ketrdf.engines.reasoners import get_reasoner
@@ -69,9 +69,15 @@ def test_unknown_reasoner_name() -> None:
 def test_scaled_copies_are_independent(project: Project) -> None:
     content = load_sources(project).content
     scaled = scaled_content(content, 3)
-    external = [t for t in content if t[1] in MAPPING_PREDICATES and not str(t[2]).startswith(BASE)]
-    assert external  # links to identifiers stay with copy 0: a copy is another set of compounds
-    assert len(scaled) == 3 * len(content) - 2 * len(external)
+    external = {o for _s, p, o in content if p in EXTERNAL_LINKS and not str(o).startswith(BASE)}
+    assert external
+    linked = {t for t in content if t[1] in EXTERNAL_LINKS and t[2] in external}
+    unrenamed = {t for t in content if t not in linked
+                 and not any(str(term).startswith(str(KR)) for term in (t[0], t[2]))}
+    assert len(scaled) == 3 * len(content) - 2 * len(unrenamed)  # each copy is whole
+    # a copy is another set of compounds: it shares no external identifier with copy 0
+    assert {o for _s, p, o in scaled if p in EXTERNAL_LINKS} == {
+        URIRef(f"{o}/copy-{n}") if n else o for o in external for n in range(3)}
     assert isinstance(scaled, Graph)
 
 

@@ -58,7 +58,10 @@ class FastValidator:
     def report(self, kg: KnowledgeGraph, shapes: Graph) -> tuple[bool, Graph]:
         """Validate the union view of ``kg`` (nothing copied)."""
         # rdflib graphs, not an Oxigraph store: from a store, pyshacl-turbo 0.6.5 takes the
-        # data's "a" (xsd:string) for a term other than the shapes' "a" (sh:in, sh:hasValue)
+        # data's "a" (xsd:string) for a term other than the shapes' "a" (sh:in, sh:hasValue), and
+        # the store keeps a literal's value, not its lexical form ("5.0"^^xsd:decimal reads "5").
+        # Nor the N-Quads text (KnowledgeGraph.nquads): parsed by pyshacl-turbo, it takes about
+        # 1.3 s less CPU at 100k but three times the memory (+147 MB against +53 MB at 100k).
         from pyshacl_turbo import validate
 
         return _checked(self.name, validate(kg.union_view(), shacl_graph=shapes, inference="none",

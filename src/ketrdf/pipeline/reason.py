@@ -22,10 +22,13 @@ from ketrdf.pipeline.rules import Rule, apply_rules
 from ketrdf.vocabulary import bind_prefixes
 
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
-REFLEXIVE_AXIOMS = {
+REFLEXIVE_AXIOMS = frozenset({
     RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs,
-}
+})
 MAX_ROUNDS = 10
+# The terms is_trivial compares with, looked up once (a namespace attribute is a Python call)
+_TYPE, _THING, _RESOURCE = RDF.type, OWL.Thing, RDFS.Resource
+_ABOUT_CLASSES = frozenset({RDFS.subClassOf, RDFS.domain, RDFS.range})
 
 
 def is_trivial(triple: tuple[object, object, object]) -> bool:
@@ -33,13 +36,13 @@ def is_trivial(triple: tuple[object, object, object]) -> bool:
     subject, predicate, obj = triple
     if isinstance(subject, Literal):
         return True
-    if isinstance(subject, URIRef) and str(subject).startswith(BUILT_IN_NAMESPACES):
+    if isinstance(subject, URIRef) and str.startswith(subject, BUILT_IN_NAMESPACES):
         return True
-    if predicate == RDF.type and obj in (OWL.Thing, RDFS.Resource):
+    if predicate == _TYPE and obj in (_THING, _RESOURCE):
         return True
     if predicate in REFLEXIVE_AXIOMS and subject == obj:
         return True
-    return predicate in (RDFS.subClassOf, RDFS.domain, RDFS.range) and obj == OWL.Thing
+    return predicate in _ABOUT_CLASSES and obj == _THING
 
 
 def _raise_on_no_fixpoint(rules: list[Rule], graph: Graph) -> None:

@@ -9,15 +9,14 @@ rely on the stable blank-node labels the loader assigns.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
-from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.rdfio.lines import sorted_lines, sorted_statements
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
@@ -32,51 +31,11 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
     "inferred": (GRAPH_INFERRED,),
     "all": (GRAPH_ONTOLOGY, GRAPH_CONTENT, GRAPH_QUERIES, GRAPH_INFERRED, GRAPH_IMPORTS),
 }
-LINES_PER_CHUNK = 20000
-Statement = ox.Quad | ox.Triple
 
 
 def normalise_format(name: str) -> str:
     """Accept a format name or its usual alias (``ttl``, ``nt``, ``nq``)."""
     return FORMAT_ALIASES.get(name, name)
-
-
-def _sorted_statements(graphs: Mapping[URIRef, Graph], quads: bool) -> list[Statement]:
-    """The named graphs' statements as Oxigraph quads (or triples, each once), in line order.
-
-    They are sorted on their terms' N-Triples text, which is the order of the lines
-    Oxigraph writes: a term whose text is a prefix of another's is followed there by
-    a character above the space that separates terms.
-    """
-    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
-
-    def term(node: Node) -> tuple[Term, str]:
-        found = converted.get(node)
-        if found is None:
-            as_oxigraph = to_oxigraph(node)
-            found = converted[node] = (as_oxigraph, str(as_oxigraph))
-        return found
-
-    keyed: dict[tuple[str, ...], Statement] = {}
-    for name, graph in graphs.items():
-        graph_name = ox.NamedNode(str(name))
-        suffix = (str(graph_name),) if quads else ()
-        for s, p, o in graph:
-            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
-            key = (s_text, p_text, o_text, *suffix)
-            if key not in keyed:
-                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
-                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
-    return [keyed[key] for key in sorted(keyed)]
-
-
-def _sorted_lines(graphs: Mapping[URIRef, Graph], quads: bool) -> Iterator[bytes]:
-    """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph in chunks."""
-    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-    statements = _sorted_statements(graphs, quads)
-    for start in range(0, len(statements), LINES_PER_CHUNK):
-        chunk = statements[start:start + LINES_PER_CHUNK]  # all quads or all triples
-        yield ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
@@ -86,7 +45,7 @@ def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     shared between named graphs stays one node.
     """
     graphs = kg.named_graphs()
-    quads = [quad for name in names for quad in _sorted_statements({name: graphs[name]}, quads=True)]
+    quads = [quad for name in names for quad in sorted_statements(graphs, (name,), quads=True)]
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
@@ -130,11 +89,13 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
         raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
     serializer, quads, _suffix = FORMATS[output_format]
     names = GRAPH_SELECTIONS[selection]
-    graphs = kg.named_graphs()
+    if output_format == "nquads" and selection == "all":
+        return iter((kg.nquads(),))
     if output_format in ("ntriples", "nquads"):
-        return _sorted_lines({name: graphs[name] for name in names}, quads)
+        return sorted_lines(kg.named_graphs(), names, quads)
     if output_format == "trig":
         return iter((_trig(kg, names),))
+    graphs = kg.named_graphs()
     merged = union_copy(graphs[name] for name in names)
     if output_format == "jsonld":
         return iter((_jsonld(merged),))
@@ -147,7 +108,7 @@ def serialize_graph(graph: Graph, output_format: str) -> bytes:
     In place, with no copy: so the prefixes are ``graph``'s own (``serialize`` binds ketrdf's on its copy).
     """
     if output_format == "ntriples":
-        return b"".join(_sorted_lines({GRAPH_CONTENT: graph}, quads=False))
+        return b"".join(sorted_lines({GRAPH_CONTENT: graph}, (GRAPH_CONTENT,), quads=False))
     if output_format == "jsonld":
         return _jsonld(graph)
     if output_format == "turtle":

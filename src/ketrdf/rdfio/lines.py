@@ -1,0 +1,81 @@
+"""Named rdflib graphs as sorted N-Quads (or N-Triples) lines, written by Oxigraph.
+
+The one text form of a knowledge graph that two stages share: the N-Quads export
+and the Oxigraph store the QC checks and queries read. Terms keep their exact
+lexical forms and blank-node labels.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ketrdf.rdfio.terms import Term, to_oxigraph
+
+LINES_PER_CHUNK = 20000
+Statement = ox.Quad | ox.Triple
+
+
+def sorted_statements(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...],
+                      quads: bool) -> list[Statement]:
+    """The named graphs' statements as Oxigraph quads (or triples, each once), in line order.
+
+    They are sorted on their terms' N-Triples text, which is the order of the lines
+    Oxigraph writes: a term whose text is a prefix of another's is followed there by
+    a character above the space that separates terms.
+    """
+    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
+
+    def term(node: Node) -> tuple[Term, str]:
+        found = converted.get(node)
+        if found is None:
+            as_oxigraph = to_oxigraph(node)
+            found = converted[node] = (as_oxigraph, str(as_oxigraph))
+        return found
+
+    keyed: dict[tuple[str, ...], Statement] = {}
+    for name in names:
+        graph_name = ox.NamedNode(str(name))
+        suffix = (str(graph_name),) if quads else ()
+        for s, p, o in graphs[name]:
+            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
+            key = (s_text, p_text, o_text, *suffix)
+            if key not in keyed:
+                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
+                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
+    return [keyed[key] for key in sorted(keyed)]
+
+
+def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+    """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph, in chunks.
+
+    Oxigraph writes the statements a chunk at a time; the lines are then sorted (and each
+    kept once) as bytes, which is the order of :func:`sorted_statements`: UTF-8 keeps the
+    order of code points. No whole text and no whole list of statements is held.
+    """
+    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    converted: dict[Node, Term] = {}  # each term converted once: most recur often
+
+    def term(node: Node) -> Term:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = to_oxigraph(node)
+        return found
+
+    lines: set[bytes] = set()
+    for name in names:
+        graph_name = ox.NamedNode(str(name))
+        statements = (ox.Quad(term(s), term(p), term(o), graph_name) if quads  # type: ignore[arg-type]
+                      else ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
+                      for s, p, o in graphs[name])
+        while chunk := list(itertools.islice(statements, LINES_PER_CHUNK)):
+            text = ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
+            lines.update(text.splitlines(keepends=True))
+    ordered = sorted(lines)
+    del lines
+    for start in range(0, len(ordered), LINES_PER_CHUNK):
+        yield b"".join(ordered[start:start + LINES_PER_CHUNK])

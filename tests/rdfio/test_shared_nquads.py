@@ -1,0 +1,73 @@
+"""The sorted N-Quads a knowledge graph is written as once, and what reads the graph (issue 19).
+
+The N-Quads export and the Oxigraph store of the QC checks and queries share
+``KnowledgeGraph.nquads()``; they and the fast validator must see the graph exactly:
+every term, every literal's lexical form, every blank-node label the loader gave.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ketrdf.engines.oxigraph import run
+from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.validate import validate
+from ketrdf.rdfio.lines import sorted_lines, sorted_statements
+
+E = "http://example.org/"
+
+
+def _tricky() -> KnowledgeGraph:
+    """Terms whose texts are prefixes of one another, non-ASCII text, escapes, equal literals."""
+    content, ontology = Graph(), Graph()
+    a, ab = URIRef(E + "a"), URIRef(E + "a/b")
+    for subject in (a, ab, BNode("s1b1"), BNode("s1b10"), URIRef(E + "é"), URIRef(E + "z")):
+        for value in (Literal("x"), Literal("x", lang="en"), Literal("x", datatype=XSD.token),
+                      Literal("x\ny"), Literal("x\ry"), Literal("zé"),
+                      Literal("5.0", datatype=XSD.decimal), a, ab):
+            content.add((subject, URIRef(E + "p"), value))
+    content.add((a, URIRef(E + "q"), Literal("s", datatype=XSD.string)))
+    content.add((a, URIRef(E + "q"), Literal("s")))  # the same term once written
+    ontology.add((a, URIRef(E + "p"), Literal("x")))  # in two graphs
+    return KnowledgeGraph(ontology=ontology, content=content)
+
+
+@pytest.mark.parametrize("quads", [True, False], ids=["nquads", "ntriples"])
+def test_sorted_lines_are_the_sorted_statements_written(quads: bool) -> None:
+    """Sorting Oxigraph's lines as bytes gives the order (and the single copies) of sorting the terms."""
+    graphs = _tricky().named_graphs()
+    names = tuple(graphs)
+    statements = sorted_statements(graphs, names, quads)
+    rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    expected = ox.serialize(statements, format=rdf_format)  # type: ignore[arg-type]
+    assert b"".join(sorted_lines(graphs, names, quads)) == expected
+    assert expected.count(b"\n") == len(statements)
+
+
+def test_the_store_keeps_the_loaders_blank_node_labels() -> None:
+    kg = _tricky()
+    query = f"SELECT DISTINCT ?s WHERE {{ ?s <{E}p> ?o FILTER isBlank(?s) }} ORDER BY ?s"
+    result = run(kg.oxigraph_store(), query)
+    assert [str(row[0]) for row in result.rows] == ["s1b1", "s1b10"]
+
+
+def test_the_fast_validator_reports_labels_and_lexical_forms_as_the_reference() -> None:
+    """A blank node and a "5.0" decimal in the report as in the graph (an Oxigraph store says "5")."""
+    shapes = Graph().parse(format="turtle", data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <{E}S> a sh:NodeShape ; sh:targetClass <{E}C> ;
+            sh:property [ sh:path <{E}d> ; sh:maxInclusive 4.5 ] ;
+            sh:property [ sh:path <{E}k> ; sh:in ( "a" ) ] .""")
+    content = Graph()
+    node = BNode("f0b3")
+    content.add((node, RDF.type, URIRef(E + "C")))
+    content.add((node, URIRef(E + "d"), Literal("5.0", datatype=XSD.decimal)))
+    content.add((node, URIRef(E + "k"), Literal("a")))  # in the list: no result
+    kg = KnowledgeGraph(ontology=Graph(), content=content)
+    fast, reference = validate(kg, shapes, "fast"), validate(kg, shapes, "pyshacl")
+    found = [(r.focus_node, r.path, r.value) for r in fast.results]
+    assert found == [("_:f0b3", f"<{E}d>", '"5.0"^^<http://www.w3.org/2001/XMLSchema#decimal>')]
+    assert found == [(r.focus_node, r.path, r.value) for r in reference.results]

@@ -272,12 +272,12 @@ def test_the_corpus_has_at_least_30_cases() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_bad_input(project: Project, tmp_path: Path, case: Case) -> None:
+def test_bad_input(review_build: Project, tmp_path: Path, case: Case) -> None:
     before = sorted(p.name for p in tmp_path.iterdir())
     args = case.write(tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("KETRDF_")}, **case.env}
-    result = CliRunner().invoke(main, ["--project", str(project.root), "--quiet", *args], env=env)
+    result = CliRunner().invoke(main, ["--project", str(review_build.root), "--quiet", *args], env=env)
     output = result.stdout + result.stderr
     assert result.exit_code == case.code, output[-2000:]
     assert __import__("re").search(case.message, output), output[-2000:]

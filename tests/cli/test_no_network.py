@@ -172,17 +172,19 @@ def test_build_and_validate_stay_offline(project_copy: Project, guard: Guard) ->
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_query_paths_stay_offline(project: Project, guard: Guard, engine: str) -> None:
-    answered = run(project, "sparql", "--engine", engine, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+def test_query_paths_stay_offline(review_build: Project, guard: Guard, engine: str) -> None:
+    answered = run(review_build, "sparql", "--engine", engine, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert answered.exit_code == 0, answered.output
-    ranked = run(project, "query", "run", "antidepressant-ranking", "--engine", engine, "--format", "csv")
+    ranked = run(review_build, "query", "run", "antidepressant-ranking", "--engine", engine,
+                 "--format", "csv")
     assert ranked.exit_code == 0, ranked.output
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_a_service_query_reaches_nobody(project: Project, guard: Guard, web: Listener, engine: str) -> None:
+def test_a_service_query_reaches_nobody(review_build: Project, guard: Guard, web: Listener,
+                                        engine: str) -> None:
     text = f"SELECT * WHERE {{ SERVICE <{web.url}> {{ ?s ?p ?o }} }}"
-    refused = run(project, "sparql", "--engine", engine, text)
+    refused = run(review_build, "sparql", "--engine", engine, text)
     assert refused.exit_code == 2, refused.output
     assert "SERVICE" in refused.output
     assert web.seen == []
@@ -241,7 +243,7 @@ class Redirecting:
     ("query", "query", 302), ("query", "query", 307), ("push", "query", 303),
     ("push", "update", 302), ("push", "update", 308), ("push", "gsp", 307),
 ])
-def test_no_redirect_to_another_host(project: Project, guard: Guard, web: Listener, command: str,
+def test_no_redirect_to_another_host(review_build: Project, guard: Guard, web: Listener, command: str,
                                      what: str, status: int) -> None:
     """An endpoint on 127.0.0.1 redirects to localhost:OTHER: refused, and no password goes there."""
     elsewhere = f"http://localhost:{web.port}/sparql"
@@ -249,11 +251,12 @@ def test_no_redirect_to_another_host(project: Project, guard: Guard, web: Listen
     try:
         guard.allow(store.url)
         if command == "query":
-            result = run(project, "query", "run", "timeline", "--endpoint", store.url, "--retries", "0",
+            result = run(review_build, "query", "run", "timeline", "--endpoint", store.url, "--retries", "0",
                          env=STORE_ENV)
         else:
-            result = run(project, "push", "--endpoint", store.url, "--retries", "0", "--what", "inferred",
-                         *(["--gsp-endpoint", store.url] if what == "gsp" else []), env=STORE_ENV)
+            result = run(review_build, "push", "--endpoint", store.url, "--retries", "0",
+                         "--what", "inferred", *(["--gsp-endpoint", store.url] if what == "gsp" else []),
+                         env=STORE_ENV)
     finally:
         store.listener.close()
     assert result.exit_code == 5, result.output
@@ -263,7 +266,7 @@ def test_no_redirect_to_another_host(project: Project, guard: Guard, web: Listen
     assert store.listener.seen and all(_basic(seen) == PASSWORD for seen in store.listener.seen)
 
 
-def test_a_redirect_within_the_named_host_keeps_the_query(project: Project, guard: Guard) -> None:
+def test_a_redirect_within_the_named_host_keeps_the_query(review_build: Project, guard: Guard) -> None:
     """Same scheme, host and port: followed with the same POST body and the credentials."""
     def answer(seen: Seen) -> tuple[int, dict[str, str], bytes]:
         if seen.path == "/moved":
@@ -273,7 +276,7 @@ def test_a_redirect_within_the_named_host_keeps_the_query(project: Project, guar
     store = Listener(answer)
     try:
         guard.allow(store.url)
-        result = run(project, "query", "run", "timeline", "--endpoint", f"{store.url}moved",
+        result = run(review_build, "query", "run", "timeline", "--endpoint", f"{store.url}moved",
                      "--format", "csv", env=STORE_ENV)
     finally:
         store.close()
@@ -288,10 +291,10 @@ def test_a_redirect_within_the_named_host_keeps_the_query(project: Project, guar
     ["push", "--dry-run", "--endpoint"],
     ["push", "--endpoint", "http://127.0.0.1:9/sparql", "--update-endpoint"],
 ])
-def test_a_password_in_the_url_is_refused_and_never_printed(project: Project, guard: Guard, web: Listener,
-                                                            command: list[str]) -> None:
+def test_a_password_in_the_url_is_refused_and_never_printed(review_build: Project, guard: Guard,
+                                                            web: Listener, command: list[str]) -> None:
     url = f"http://{USER}:{PASSWORD}@127.0.0.1:{web.port}/sparql"
-    result = run(project, *command, url)
+    result = run(review_build, *command, url)
     assert result.exit_code == 2, result.output
     assert "must not hold a user name or password" in result.output
     assert "KETRDF_STORE_USER" in result.output
@@ -328,8 +331,8 @@ def _ask_serve(port: int, how: str, text: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_serve_refuses_service_from_any_client(project: Project, web: Listener) -> None:
-    with served(project.root) as (_server, port):
+def test_serve_refuses_service_from_any_client(review_build: Project, web: Listener) -> None:
+    with served(review_build.root) as (_server, port):
         for template in SERVICE_QUERIES:
             for how in ("get", "form", "sparql-query"):
                 status, text = _ask_serve(port, how, template.format(url=web.url))

@@ -19,6 +19,7 @@ import pytest
 
 from ketrdf.engines.bounded import LimitExceeded, run_bounded
 from ketrdf.errors import QueryError
+from ketrdf.project import Project
 
 pytestmark = pytest.mark.integration  # queries on the review in a subprocess
 
@@ -28,28 +29,30 @@ def _doubling_query(steps: int) -> str:
     return f'SELECT (STRLEN(?a{steps}) AS ?n) WHERE {{ BIND("ab" AS ?a0) {binds} }}'
 
 
-def _sparql(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ketrdf", "sparql", "--engine", "oxigraph", *arguments],
+def _sparql(project: Project, *arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    """``ketrdf sparql`` on the review's build (its cache: no build in the child)."""
+    return subprocess.run([sys.executable, "-m", "ketrdf", "--project", str(project.root), "sparql",
+                           "--engine", "oxigraph", *arguments],
                           capture_output=True, text=True, env={**os.environ, **environment},
                           timeout=300, check=False)
 
 
-def test_a_query_past_the_memory_limit_is_an_error_not_an_abort() -> None:
-    finished = _sparql(_doubling_query(30), KETRDF_MAX_QUERY_MB="256")
+def test_a_query_past_the_memory_limit_is_an_error_not_an_abort(review_build: Project) -> None:
+    finished = _sparql(review_build, _doubling_query(30), KETRDF_MAX_QUERY_MB="256")
     assert finished.returncode == 2, (finished.returncode, finished.stderr)
     assert "KETRDF_MAX_QUERY_MB" in finished.stderr
     assert "Traceback" not in finished.stderr
 
 
-def test_a_query_within_the_memory_limit_answers() -> None:
-    finished = _sparql(_doubling_query(10), "--format", "csv")
+def test_a_query_within_the_memory_limit_answers(review_build: Project) -> None:
+    finished = _sparql(review_build, _doubling_query(10), "--format", "csv")
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.split() == ["n", str(2 * 2**10)]
 
 
-def test_a_query_past_the_time_limit_stops_within_it() -> None:
+def test_a_query_past_the_time_limit_stops_within_it(review_build: Project) -> None:
     started = time.monotonic()
-    finished = _sparql("--timeout", "2",
+    finished = _sparql(review_build, "--timeout", "2",
                        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
     assert finished.returncode == 2
     assert "time limit of 2 s" in finished.stderr

@@ -165,8 +165,8 @@ def test_a_registered_sparql_engine_answers_a_saved_query_on_the_command_line(
     assert row.startswith("dummy over ") and row.endswith(" content triples,ENAN-9,en")
 
 
-def test_the_engine_choices_are_the_registry(project: Project) -> None:
-    result = CliRunner().invoke(main, ["--project", str(project.root), "sparql", "--engine", "dummy",
+def test_the_engine_choices_are_the_registry(review_build: Project) -> None:
+    result = CliRunner().invoke(main, ["--project", str(review_build.root), "sparql", "--engine", "dummy",
                                        "ASK {}"])
     assert result.exit_code == 2 and "'dummy' is not one of 'oxigraph', 'rdflib'" in result.output
 

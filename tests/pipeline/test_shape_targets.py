@@ -79,23 +79,39 @@ def test_every_case_has_data_that_breaks_it() -> None:
         assert (TARGETS / f"{case}.ttl").is_file()
 
 
-@pytest.mark.parametrize("validator", validator_names())
-@pytest.mark.parametrize("case", CASES)
-def test_a_violated_shape_fails_validate_with_its_violation(
-    project_copy: Project, validator: str, case: str
-) -> None:
-    shutil.copy(TARGETS / f"{case}.shapes.ttl", project_copy.root / "shapes" / f"{case}.shapes.ttl")
+def expected(case: str) -> tuple[str, str]:
+    """The focus node and the shape of the one violation ``CASE.ttl`` must give (its ``# expect:`` line)."""
     data = TARGETS / f"{case}.ttl"
     match = re.search(r"^# expect: ex:(\S+) ex:(\S+)$", data.read_text(encoding="utf-8"), re.MULTILINE)
     assert match, f"{data.name} has no '# expect:' line"
     focus, shape = match.groups()
-    result = run(project_copy, validator, "validate", str(data))
+    return focus, shape
+
+
+@pytest.mark.parametrize("validator", validator_names())
+@pytest.mark.parametrize("case", CASES)
+def test_each_kind_of_target_finds_its_focus_node(validator: str, case: str) -> None:
+    focus, shape = expected(case)
+    report = validate(Graph().parse(TARGETS / f"{case}.ttl"), Graph().parse(TARGETS / f"{case}.shapes.ttl"),
+                      validator)
+    assert [(result.focus_node, result.source_shape) for result in report.results] == [
+        (f"<{EX}{focus}>", f"ex:{shape}")]
+
+
+@pytest.mark.integration  # a build of the review per validator
+@pytest.mark.parametrize("validator", validator_names())
+def test_a_project_shape_violated_fails_validate_with_its_violation(project_copy: Project,
+                                                                    validator: str) -> None:
+    """Through the command line: the shapes of the project's folder reach the data given to validate
+    (one case: the nested property shape, whose violation is on a value, not on the focus node)."""
+    case = "nestedProperty"
+    shutil.copy(TARGETS / f"{case}.shapes.ttl", project_copy.root / "shapes" / f"{case}.shapes.ttl")
+    focus, _shape = expected(case)
+    result = run(project_copy, validator, "validate", str(TARGETS / f"{case}.ttl"))
     assert result.exit_code == 1, result.output
     violations = [line for line in result.stderr.splitlines() if line.startswith("Violation:")]
     assert len(violations) == 1, result.stderr
     assert violations[0].startswith(f"Violation: <{EX}{focus}>"), violations[0]
-    report = validate(Graph().parse(data), Graph().parse(TARGETS / f"{case}.shapes.ttl"), validator)
-    assert [result.source_shape for result in report.results] == [f"ex:{shape}"]
 
 
 @pytest.mark.parametrize("validator", validator_names())

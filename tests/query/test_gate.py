@@ -109,13 +109,13 @@ def test_engines_refuse_and_send_nothing(case: str, engine: str, listener: Liste
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_sparql_command_refuses(case: str, engine: str, listener: Listener, project: Project,
+def test_sparql_command_refuses(case: str, engine: str, listener: Listener, review_build: Project,
                                 tmp_path: Path) -> None:
     text = bypasses(listener.url)[case]
     as_file = tmp_path / "adhoc.rq"
     as_file.write_text(text, encoding="utf-8")
     for argument in (text, str(as_file)):
-        result = CliRunner().invoke(main, ["--project", str(project.root), "-q", "sparql",
+        result = CliRunner().invoke(main, ["--project", str(review_build.root), "-q", "sparql",
                                            "--engine", engine, "--timeout", "10", argument])
         assert result.exit_code == 2, result.output
     assert listener.requests == []

@@ -40,8 +40,8 @@ def _get(url: str, accept: str) -> tuple[int, str]:
         return error.code, url
 
 
-def test_serve_answers_iris_files_and_queries_on_one_port(project: Project, tmp_path: Path) -> None:
-    with served(project.root, "--site", str(_site(tmp_path))) as (_server, port):
+def test_serve_answers_iris_files_and_queries_on_one_port(review_build: Project, tmp_path: Path) -> None:
+    with served(review_build.root, "--site", str(_site(tmp_path))) as (_server, port):
         root = f"http://127.0.0.1:{port}/"
         claim = root + "resource/claim/ENAN-9"
         assert _get(claim, "text/html") == (200, claim + ".html")
@@ -53,12 +53,12 @@ def test_serve_answers_iris_files_and_queries_on_one_port(project: Project, tmp_
         assert _get(root + "query?query=ASK%7B%7D", "application/sparql-results+json")[0] == 200
 
 
-def test_serve_on_a_port_in_use_is_a_one_line_error_with_exit_2(project: Project) -> None:
+def test_serve_on_a_port_in_use_is_a_one_line_error_with_exit_2(review_build: Project) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", free_port()))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "ketrdf", "--project", str(project.root), "-q",
+        done = subprocess.run([sys.executable, "-m", "ketrdf", "--project", str(review_build.root), "-q",
                                "serve", "--port", str(port)], capture_output=True, text=True, timeout=300,
                               check=False)
     assert done.returncode == 2

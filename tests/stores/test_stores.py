@@ -44,7 +44,8 @@ from ketrdf.stores.push import STAGING_PREFIX, plan
 from tests.support.answers import canonical_rows
 from tests.support.stores import FaultProxy, Listener, Store, endpoint, served, start_store, stop_store
 
-pytestmark = pytest.mark.integration  # Oxigraph and Virtuoso servers
+# Oxigraph and Virtuoso servers; one worker runs these tests in turn, so none waits for the lock below
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("stores")]
 
 
 @pytest.fixture(autouse=True)
@@ -90,9 +91,9 @@ def store(request: pytest.FixtureRequest) -> Store:
 # Acceptance 1: push, then the same counts per named graph and the same answers to every saved query.
 
 @pytest.mark.parametrize("gsp", [False, True], ids=["update", "graph-store"])
-def test_push_gives_equal_counts_and_answers(project: Project, reasoned: KnowledgeGraph, store: Store,
+def test_push_gives_equal_counts_and_answers(review_build: Project, reasoned: KnowledgeGraph, store: Store,
                                              gsp: bool) -> None:
-    pushed = cli(project, store, "push", *store.push_args(gsp), "--batch-size", "700")
+    pushed = cli(review_build, store, "push", *store.push_args(gsp), "--batch-size", "700")
     assert pushed.exit_code == 0, pushed.output
     for name, graph in reasoned.named_graphs().items():
         assert count(store, str(name)) == len(graph), name
@@ -100,7 +101,7 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
 
     remote = endpoint(store, tuple(NAMED_GRAPHS))
     union = reasoned.union()
-    saved_queries = load_saved_queries(project.queries_dir)
+    saved_queries = load_saved_queries(review_build.queries_dir)
     for saved in saved_queries.values():
         local = run_saved_query(union, saved, saved.example)
         bindings = bind_parameters(saved, saved.example, union)
@@ -113,11 +114,11 @@ def test_push_gives_equal_counts_and_answers(project: Project, reasoned: Knowled
         assert local.rows or "imports" in saved.tags, f"{saved.name}: the example finds nothing"
 
 
-def test_remote_query_command_matches_local(project: Project, oxigraph: Store) -> None:
+def test_remote_query_command_matches_local(review_build: Project, oxigraph: Store) -> None:
     """T2-antidepressant through `query run --endpoint`: (R)-ketamine ranks first remotely too."""
-    assert cli(project, oxigraph, "push", *oxigraph.push_args()).exit_code == 0
-    local = cli(project, None, "query", "run", "antidepressant-ranking", "--format", "csv")
-    remote = cli(project, None, "query", "run", "antidepressant-ranking", "--format", "csv",
+    assert cli(review_build, oxigraph, "push", *oxigraph.push_args()).exit_code == 0
+    local = cli(review_build, None, "query", "run", "antidepressant-ranking", "--format", "csv")
+    remote = cli(review_build, None, "query", "run", "antidepressant-ranking", "--format", "csv",
                  "--endpoint", oxigraph.query)
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
@@ -125,22 +126,23 @@ def test_remote_query_command_matches_local(project: Project, oxigraph: Store) -
     assert first[:2] == ["1", "(R)-ketamine"]
 
 
-def test_push_into_one_graph_and_selection(project: Project, reasoned: KnowledgeGraph,
+def test_push_into_one_graph_and_selection(review_build: Project, reasoned: KnowledgeGraph,
                                            oxigraph: Store) -> None:
     target = "urn:ketrdf:test:inferred-only"
-    result = cli(project, oxigraph, "push", *oxigraph.push_args(), "--graph", target, "--what", "inferred")
+    result = cli(review_build, oxigraph, "push", *oxigraph.push_args(), "--graph", target,
+                 "--what", "inferred")
     assert result.exit_code == 0, result.output
     assert count(oxigraph, target) == len(reasoned.inferred)
 
 
-def test_push_leaves_other_targets_staging_graphs_alone(project: Project, oxigraph: Store) -> None:
+def test_push_leaves_other_targets_staging_graphs_alone(review_build: Project, oxigraph: Store) -> None:
     """A leftover staging graph of another target may be a push under way: only this target's go."""
     from ketrdf.stores.endpoint import update
 
     other = f"{STAGING_PREFIX}someone-else:1"
     update(endpoint(oxigraph), f"INSERT DATA {{ GRAPH <{other}> {{ <urn:a> <urn:b> <urn:c> }} }}")
     try:
-        result = cli(project, oxigraph, "push", *oxigraph.push_args(), "--graph", "urn:ketrdf:test:mine",
+        result = cli(review_build, oxigraph, "push", *oxigraph.push_args(), "--graph", "urn:ketrdf:test:mine",
                      "--what", "inferred")
         assert result.exit_code == 0, result.output
         assert staging_graphs(oxigraph) == [other]
@@ -148,8 +150,8 @@ def test_push_leaves_other_targets_staging_graphs_alone(project: Project, oxigra
         update(endpoint(oxigraph), f"DROP SILENT GRAPH <{other}>")
 
 
-def test_dry_run_sends_nothing(project: Project) -> None:
-    result = cli(project, None, "push", "--endpoint", "http://127.0.0.1:9/sparql", "--dry-run",
+def test_dry_run_sends_nothing(review_build: Project) -> None:
+    result = cli(review_build, None, "push", "--endpoint", "http://127.0.0.1:9/sparql", "--dry-run",
                  "--batch-size", "1000")
     assert result.exit_code == 0, result.output
     found = re.search(r"content>: (\d+) triples in (\d+) batch\(es\)", result.output)
@@ -174,13 +176,13 @@ def _old_then_faulty_push(project: Project, store: Store, proxy: FaultProxy, tar
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_interrupted_push_keeps_the_old_graph(project: Project, reasoned: KnowledgeGraph, store: Store,
+def test_interrupted_push_keeps_the_old_graph(review_build: Project, reasoned: KnowledgeGraph, store: Store,
                                               fault: str) -> None:
     target = f"urn:ketrdf:test:fault:{fault}"
     proxy = FaultProxy(store.url, b"staging", nth=4, fault=fault, hang_seconds=6)
     try:
         extra = ("--timeout", "2") if fault == "hang" else ()
-        failed = _old_then_faulty_push(project, store, proxy, target, extra)
+        failed = _old_then_faulty_push(review_build, store, proxy, target, extra)
     finally:
         proxy.close()
     assert proxy.faults == 1
@@ -190,14 +192,14 @@ def test_interrupted_push_keeps_the_old_graph(project: Project, reasoned: Knowle
     assert len(failed.output.strip().splitlines()) == 1
     old = len(reasoned.inferred)
     assert count(store, target) == old  # the old version, whole
-    again = cli(project, store, "push", *store.push_args(), "--graph", target)
+    again = cli(review_build, store, "push", *store.push_args(), "--graph", target)
     assert again.exit_code == 0, again.output
     new = sum(len(g) for g in reasoned.named_graphs().values())
     assert count(store, target) == new
     assert staging_graphs(store) == []
 
 
-def test_push_survives_a_killed_server(project: Project, reasoned: KnowledgeGraph,
+def test_push_survives_a_killed_server(review_build: Project, reasoned: KnowledgeGraph,
                                        private_oxigraph: Store) -> None:
     target = "urn:ketrdf:test:fault:killed"
 
@@ -206,7 +208,7 @@ def test_push_survives_a_killed_server(project: Project, reasoned: KnowledgeGrap
 
     proxy = FaultProxy(private_oxigraph.url, b"staging", nth=3, fault=kill)
     try:
-        failed = _old_then_faulty_push(project, private_oxigraph, proxy, target)
+        failed = _old_then_faulty_push(review_build, private_oxigraph, proxy, target)
     finally:
         proxy.close()
     assert failed.exit_code == 5, failed.output
@@ -215,7 +217,7 @@ def test_push_survives_a_killed_server(project: Project, reasoned: KnowledgeGrap
     try:
         old = len(reasoned.inferred)
         assert count(restarted, target) == old
-        again = cli(project, restarted, "push", *restarted.push_args(), "--graph", target)
+        again = cli(review_build, restarted, "push", *restarted.push_args(), "--graph", target)
         assert again.exit_code == 0, again.output
         new = sum(len(g) for g in reasoned.named_graphs().values())
         assert count(restarted, target) == new
@@ -237,19 +239,19 @@ def _assert_one_line_error(result: Result, *needles: str, secret: str | None = N
         assert secret not in result.output
 
 
-def test_wrong_password(project: Project, virtuoso: Store) -> None:
+def test_wrong_password(review_build: Project, virtuoso: Store) -> None:
     env = {**virtuoso.env(), "KETRDF_STORE_PASSWORD": "not-the-password-42"}
-    result = CliRunner().invoke(main, ["--project", str(project.root), "-q", "push",
+    result = CliRunner().invoke(main, ["--project", str(review_build.root), "-q", "push",
                                        *virtuoso.push_args()], env=env)
     _assert_one_line_error(result, "credentials", "HTTP 401", secret="not-the-password-42")
     assert virtuoso.password not in result.output
 
 
-def test_unreachable_endpoint(project: Project) -> None:
+def test_unreachable_endpoint(review_build: Project) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = cli(project, None, "query", "run", "timeline", "--endpoint", f"http://127.0.0.1:{port}/sparql",
+    result = cli(review_build, None, "query", "run", "timeline", "--endpoint", f"http://127.0.0.1:{port}/sparql",
                  "--retries", "0")
     _assert_one_line_error(result, "unreachable")
 
@@ -278,34 +280,34 @@ def web_page() -> Iterator[str]:
     server.shutdown()
 
 
-def test_not_a_sparql_endpoint(project: Project, web_page: str) -> None:
-    result = cli(project, None, "query", "run", "timeline", "--endpoint", web_page)
+def test_not_a_sparql_endpoint(review_build: Project, web_page: str) -> None:
+    result = cli(review_build, None, "query", "run", "timeline", "--endpoint", web_page)
     _assert_one_line_error(result, "is this a SPARQL endpoint")
 
 
-def test_timeout(project: Project, oxigraph: Store) -> None:
+def test_timeout(review_build: Project, oxigraph: Store) -> None:
     proxy = FaultProxy(oxigraph.url, b"query", nth=1, fault="hang", hang_seconds=5)
     try:
-        result = cli(project, None, "query", "run", "timeline", "--endpoint", proxy.url(oxigraph.query),
+        result = cli(review_build, None, "query", "run", "timeline", "--endpoint", proxy.url(oxigraph.query),
                      "--timeout", "1", "--retries", "0")
     finally:
         proxy.close()
     _assert_one_line_error(result, "no answer within 1 s")
 
 
-def test_credentials_never_on_the_command_line(project: Project) -> None:
-    result = cli(project, None, "push", "--endpoint", "http://127.0.0.1:9/sparql", "--password", "x")
+def test_credentials_never_on_the_command_line(review_build: Project) -> None:
+    result = cli(review_build, None, "push", "--endpoint", "http://127.0.0.1:9/sparql", "--password", "x")
     assert result.exit_code == 2
     assert "No such option" in result.output
 
 
-def test_netrc_credentials(project: Project, virtuoso: Store, tmp_path: Path) -> None:
+def test_netrc_credentials(review_build: Project, virtuoso: Store, tmp_path: Path) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text(f"machine 127.0.0.1 login {virtuoso.user} password {virtuoso.password}\n")
     netrc.chmod(0o600)
     env = {key: value for key, value in os.environ.items() if not key.startswith("KETRDF_STORE_")}
-    result = CliRunner().invoke(main, ["--project", str(project.root), "-q", "push", *virtuoso.push_args(),
-                                       "--netrc", str(netrc), "--what", "inferred",
+    result = CliRunner().invoke(main, ["--project", str(review_build.root), "-q", "push",
+                                       *virtuoso.push_args(), "--netrc", str(netrc), "--what", "inferred",
                                        "--graph", "urn:ketrdf:test:netrc"], env=env)
     assert result.exit_code == 0, result.output
     assert virtuoso.password not in result.output
@@ -378,18 +380,18 @@ def test_blank_nodes_stay_in_one_batch(reasoned: KnowledgeGraph) -> None:
 # serve: a local SPARQL endpoint over the build, stopped by Ctrl-C or SIGTERM.
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_serve_stops_its_server(project: Project, stop: signal.Signals) -> None:
-    with served(project.root) as (server, _port):
+def test_serve_stops_its_server(review_build: Project, stop: signal.Signals) -> None:
+    with served(review_build.root) as (server, _port):
         server.send_signal(stop)
         assert server.wait(timeout=15) == 0
 
 
-def test_serve_answers_like_the_local_graph(project: Project) -> None:
-    with served(project.root) as (server, port):
-        local = cli(project, None, "query", "run", "evidence", "--format", "csv")
-        remote = cli(project, None, "query", "run", "evidence", "--format", "csv", "--endpoint",
+def test_serve_answers_like_the_local_graph(review_build: Project) -> None:
+    with served(review_build.root) as (server, port):
+        local = cli(review_build, None, "query", "run", "evidence", "--format", "csv")
+        remote = cli(review_build, None, "query", "run", "evidence", "--format", "csv", "--endpoint",
                      f"http://127.0.0.1:{port}/query", "--default-graph", "urn:x-none:unused")
-        union = cli(project, None, "query", "run", "evidence", "--format", "csv", "--endpoint",
+        union = cli(review_build, None, "query", "run", "evidence", "--format", "csv", "--endpoint",
                     f"http://127.0.0.1:{port}/query")
         assert remote.exit_code == 0 and union.exit_code == 0, remote.output + union.output
         assert sorted(union.output.splitlines()) == sorted(local.output.splitlines())  # ENAN-9
@@ -415,10 +417,10 @@ def _form(**fields: str) -> bytes:
     return urllib.parse.urlencode(fields).encode()
 
 
-def test_serve_refuses_updates_and_malformed_queries(project: Project) -> None:
+def test_serve_refuses_updates_and_malformed_queries(review_build: Project) -> None:
     web = Listener()
     try:
-        with served(project.root) as (_server, port):
+        with served(review_build.root) as (_server, port):
             load = f"LOAD <{web.url}data.ttl>"
             insert = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
             for path, body, media in [
@@ -460,8 +462,8 @@ def _assert_idle(pid: int) -> None:
 CROSS_PRODUCT = "SELECT {} WHERE {{ ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }}"
 
 
-def test_serve_stops_a_slow_query_at_the_limit(project: Project) -> None:
-    with served(project.root, "--timeout", "2") as (server, port):
+def test_serve_stops_a_slow_query_at_the_limit(review_build: Project) -> None:
+    with served(review_build.root, "--timeout", "2") as (server, port):
         started = time.monotonic()
         status, text = _ask(port, "/query", _form(query=CROSS_PRODUCT.format("(COUNT(*) AS ?n)")))
         waited = time.monotonic() - started
@@ -472,8 +474,8 @@ def test_serve_stops_a_slow_query_at_the_limit(project: Project) -> None:
         assert status == 200 and "true" in text, text
 
 
-def test_serve_stops_an_answer_larger_than_the_limit(project: Project) -> None:
-    with served(project.root, "--max-answer-mb", "1") as (server, port):
+def test_serve_stops_an_answer_larger_than_the_limit(review_build: Project) -> None:
+    with served(review_build.root, "--max-answer-mb", "1") as (server, port):
         status, text = _ask(port, "/query", _form(query=CROSS_PRODUCT.format("*")))
         assert status == 500 and "larger than 1 MB" in text, text
         _assert_idle(server.pid)
@@ -481,14 +483,14 @@ def test_serve_stops_an_answer_larger_than_the_limit(project: Project) -> None:
 
 # push checks what the store answers (issue 14.16): a count that is no number stops it.
 
-def test_a_count_that_is_not_a_number_stops_the_push(project: Project, oxigraph: Store) -> None:
+def test_a_count_that_is_not_a_number_stops_the_push(review_build: Project, oxigraph: Store) -> None:
     target = "urn:ketrdf:test:count-not-a-number"
     answer = (b'{"head": {"vars": ["n"]}, "results": {"bindings": '
               b'[{"n": {"type": "literal", "value": "many"}}]}}')
     proxy = FaultProxy(oxigraph.url, b"COUNT%28", nth=1, fault=answer)
     try:
-        result = cli(project, oxigraph, "push", "--endpoint", proxy.url(oxigraph.query), "--update-endpoint",
-                     proxy.url(oxigraph.update), "--graph", target, "--what", "inferred")
+        result = cli(review_build, oxigraph, "push", "--endpoint", proxy.url(oxigraph.query),
+                     "--update-endpoint", proxy.url(oxigraph.update), "--graph", target, "--what", "inferred")
     finally:
         proxy.close()
     assert proxy.faults == 1

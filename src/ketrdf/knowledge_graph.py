@@ -161,11 +161,9 @@ class KnowledgeGraph:
         lexical form: ``"5.0"^^xsd:decimal`` reads back as ``"5"``.
         """
         if self._oxigraph is None:
-            import pyoxigraph as ox
+            from ketrdf.rdfio.native import nquads_store
 
-            self._oxigraph = ox.Store()
-            self._oxigraph.extend(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS,
-                                           rename_blank_nodes=False))
+            self._oxigraph = nquads_store(self.nquads())
         return self._oxigraph
 
     def forget_stores(self) -> None:

@@ -17,7 +17,7 @@ This module imports no engine until one is asked for, so the command line stays 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
 from ketrdf.engines.registry import Registry
 
@@ -26,12 +26,18 @@ if TYPE_CHECKING:
 
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.query.results import QueryResult
+    from ketrdf.rdfio.native import Term
 
 
+#: A bound value: an Oxigraph term (what parameters give) or an rdflib term; every engine takes both.
+Bound: TypeAlias = "Term | Identifier"
+
+
+@runtime_checkable
 class SparqlEngine(Protocol):
     """Runs SPARQL texts on one graph or store."""
 
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+    def run(self, text: str, bindings: Mapping[str, Bound] | None = None, origin: str = "query",
             timeout: float | None = None) -> QueryResult:
         """The answer to ``text`` with ``bindings``; errors name ``origin``; stops after ``timeout`` s."""
         ...
@@ -40,7 +46,8 @@ class SparqlEngine(Protocol):
 EngineFactory = Callable[["KnowledgeGraph"], SparqlEngine]
 
 
-def _oxigraph(kg: KnowledgeGraph) -> SparqlEngine:
+def default_oxigraph(kg: KnowledgeGraph) -> SparqlEngine:
+    """Oxigraph over the graph's store (the default engine)."""
     from ketrdf.engines.oxigraph import OxigraphEngine
 
     return OxigraphEngine(kg.oxigraph_store())
@@ -52,8 +59,9 @@ def _rdflib(kg: KnowledgeGraph) -> SparqlEngine:
     return RdflibEngine(kg.dataset())
 
 
+DEFAULT_ENGINE = "oxigraph"
 #: The local engines of ``--engine``.
-ENGINES = Registry[EngineFactory]("SPARQL engine", {"oxigraph": _oxigraph, "rdflib": _rdflib})
+ENGINES = Registry[EngineFactory]("SPARQL engine", {DEFAULT_ENGINE: default_oxigraph, "rdflib": _rdflib})
 register_engine = ENGINES.register
 engine_names = ENGINES.names
 

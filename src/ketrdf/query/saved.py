@@ -65,7 +65,7 @@ def _header(text: str, path: Path) -> dict[str, Any]:
     lines = [line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines()
              if line.startswith("#+")]
     try:
-        header = yaml.load("\n".join(lines), Loader=SAFE_LOADER) or {}
+        header = yaml.load("\n".join(lines), Loader=SAFE_LOADER) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise InputError(f"{path}: malformed #+ header: {error}") from None
     if not isinstance(header, dict):

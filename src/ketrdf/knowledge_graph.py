@@ -11,7 +11,6 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 
 from ketrdf.vocabulary import (
-    BASE,
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
     GRAPH_INFERRED,
@@ -172,13 +171,3 @@ class KnowledgeGraph:
         :meth:`nquads` is kept: it is the N-Quads export.
         """
         self._dataset = self._oxigraph = None
-
-    def skolemized(self) -> KnowledgeGraph:
-        """A copy whose blank nodes are rdflib's skolem IRIs, which keep their labels.
-
-        rdflib puts them under ``/.well-known/genid/rdflib/`` at the root of ``BASE``'s
-        authority; :func:`ketrdf.pipeline.cache.read_cache` turns them back with rdflib's
-        ``de_skolemize``.
-        """
-        return KnowledgeGraph(*(graph.skolemize(bind_prefixes(Graph()), authority=BASE)
-                                for graph in self.named_graphs().values()))

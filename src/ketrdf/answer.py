@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ketrdf.engines.sparql import DEFAULT_ENGINE, ENGINES, SparqlEngine, default_oxigraph, sparql_engine
+from ketrdf.engines.sparql import DEFAULT_ENGINE, ENGINES, default_oxigraph, sparql_engine
 from ketrdf.errors import InputError
 from ketrdf.pipeline.cache import DAMAGED, Progress, quiet, verified_cache
+from ketrdf.query.engine import SparqlEngine
 from ketrdf.query.gate import check
 from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult

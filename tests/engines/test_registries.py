@@ -20,12 +20,13 @@ from ketrdf.cli import main
 from ketrdf.engines import reasoners, sparql, validators
 from ketrdf.engines.bounded import LimitExceeded
 from ketrdf.engines.reasoners import get_reasoner, reasoner_names
-from ketrdf.engines.sparql import Bound, engine_names, register_engine, sparql_engine
+from ketrdf.engines.sparql import engine_names, register_engine, sparql_engine
 from ketrdf.engines.validators import PyshaclValidator, register_validator, validator_names
 from ketrdf.errors import InconsistencyError, InputError, QueryError, RefusedQueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.validate import validate
 from ketrdf.project import Project
+from ketrdf.query.engine import Bound
 from ketrdf.query.results import QueryResult
 from ketrdf.rdfio.terms import from_oxigraph
 

@@ -23,7 +23,7 @@ from ketrdf.query.results import QueryResult
 from ketrdf.query.values import with_values
 
 if TYPE_CHECKING:
-    from ketrdf.engines.sparql import Bound
+    from ketrdf.query.engine import Bound
 
 
 def _answer(result: object) -> QueryResult:

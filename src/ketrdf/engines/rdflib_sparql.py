@@ -18,7 +18,7 @@ from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import bind_prefixes
 
 if TYPE_CHECKING:
-    from ketrdf.engines.sparql import Bound
+    from ketrdf.query.engine import Bound
 
 
 def _rdflib_terms(bindings: Mapping[str, Bound] | None) -> dict[str, Identifier]:
@@ -69,5 +69,5 @@ class RdflibEngine:
 def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
                     timeout: float | None = None) -> QueryResult:
     """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
-    bindings = bind_parameters(query, values or {}, graph)
+    bindings = bind_parameters(query, values or {}, RdflibEngine(graph))
     return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)

@@ -3,7 +3,7 @@
 An ``iri`` parameter with a ``class`` also accepts an English or Japanese label or
 alternative label of an instance of that class ("arketamine"), its local name, or the
 start of one label; a parameter with a ``property`` takes only values that property has.
-Look-ups are SPARQL queries run by a :class:`~ketrdf.engines.sparql.SparqlEngine`, so every
+Look-ups are SPARQL queries run by a :class:`~ketrdf.query.engine.SparqlEngine`, so every
 engine resolves a label with the same queries; terms are Oxigraph's, which every engine takes.
 """
 
@@ -21,9 +21,9 @@ from ketrdf.query.saved import Parameter, SavedQuery
 from ketrdf.rdfio.native import Term
 
 if TYPE_CHECKING:
-    from rdflib import Graph, URIRef
+    from rdflib import URIRef
 
-    from ketrdf.engines.sparql import SparqlEngine
+    from ketrdf.query.engine import SparqlEngine
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 XSD = PREFIXES["xsd"]
@@ -157,25 +157,13 @@ def to_term(parameter: Parameter, value: str, engine: SparqlEngine | None = None
     return ox.Literal(value)
 
 
-def _engine(where: SparqlEngine | Graph | None) -> SparqlEngine | None:
-    """The engine look-ups run on: ``where`` itself, or rdflib's engine over an rdflib graph."""
-    from ketrdf.engines.sparql import SparqlEngine
-
-    if where is None or isinstance(where, SparqlEngine):
-        return where
-    from ketrdf.engines.rdflib_sparql import RdflibEngine
-
-    return RdflibEngine(where)
-
-
 def bind_parameters(query: SavedQuery, values: dict[str, str],
-                    where: SparqlEngine | Graph | None = None) -> dict[str, Term]:
+                    engine: SparqlEngine | None = None) -> dict[str, Term]:
     """Check ``values`` against the query's parameters and return the bindings.
 
-    With ``where`` (an engine, or an rdflib graph for rdflib's engine), an ``iri``
-    parameter with a class is resolved in its graph (labels allowed).
+    With an ``engine``, an ``iri`` parameter with a class is resolved in the engine's
+    graph (labels allowed); without one, it must be an IRI or a CURIE.
     """
-    engine = _engine(where)
     known = {param.name: param for param in query.params}
     unknown = sorted(set(values) - set(known))
     listing = ", ".join(

@@ -20,7 +20,7 @@ from ketrdf.prefixes import IRI_FORBIDDEN, PREFIXES
 from ketrdf.query.gate import check, derive
 
 if TYPE_CHECKING:
-    from ketrdf.engines.sparql import Bound
+    from ketrdf.query.engine import Bound
 
 _TOKENS = re.compile(
     r"""(?P<comment>\#[^\r\n]*)

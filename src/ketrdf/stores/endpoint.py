@@ -33,8 +33,8 @@ from urllib.parse import urlencode, urlsplit
 from rdflib.query import Result, ResultException
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from ketrdf.engines.sparql import Bound
 from ketrdf.errors import InputError, StoreError
+from ketrdf.query.engine import Bound
 from ketrdf.query.gate import gate
 from ketrdf.query.results import QueryResult, from_rdflib
 from ketrdf.query.values import with_values

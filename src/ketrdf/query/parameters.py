@@ -119,7 +119,6 @@ SELECT DISTINCT ?value WHERE { ?thing ?property ?value } ORDER BY ?value"""
 LOOKUP_TEXTS = (IS_INSTANCE, LOOKUP, LOCAL_NAME_LOOKUP, PREFIX_LOOKUP, CHOICES, VALUES_OF)
 
 
-
 def check_value_of(engine: SparqlEngine, parameter: Parameter, value: str) -> None:
     """Refuse a value that no triple of the parameter's ``property`` has, listing those that do."""
     prop = _named(parameter.prop or "")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ketrdf.answer import answer_queries, choose_queries, query_engine
     from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
     from ketrdf.engines.reasoners import OwlrlReasoner, Reasoner
-    from ketrdf.engines.sparql import SparqlEngine, register_engine, sparql_engine
+    from ketrdf.engines.sparql import register_engine, sparql_engine
     from ketrdf.errors import InconsistencyError, InputError, KetError, QueryError, ValidationFailed
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.pipeline.build import BuildResult, Checked, build, check_graph, obtain_graph
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ketrdf.pipeline.sources import load_sources
     from ketrdf.pipeline.validate import ValidationReport, validate
     from ketrdf.project import Project
+    from ketrdf.query.engine import SparqlEngine
     from ketrdf.query.results import QueryResult
     from ketrdf.query.saved import SavedQuery, load_saved_queries
     from ketrdf.rdfio.formats import FORMATS
@@ -46,7 +47,7 @@ _EXPORTS = {
     "QueryResult": "ketrdf.query.results",
     "Reasoner": "ketrdf.engines.reasoners",
     "SavedQuery": "ketrdf.query.saved",
-    "SparqlEngine": "ketrdf.engines.sparql",
+    "SparqlEngine": "ketrdf.query.engine",
     "ValidationFailed": "ketrdf.errors",
     "ValidationReport": "ketrdf.pipeline.validate",
     "answer_queries": "ketrdf.answer",

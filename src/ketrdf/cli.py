@@ -105,15 +105,31 @@ class KetGroup(click.Group):
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A status line on stderr for long steps (silent when not a terminal or --quiet)."""
-    from rich.console import Console
+    """A status line on stderr for long steps (silent when not a terminal or --quiet).
 
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
+    rich is imported by the first step shown: a command that has none to show never loads it.
+    """
+    if quiet:
         yield lambda _stage: None
         return
-    with console.status("starting") as status:
-        yield lambda stage: status.update(stage)
+    shown: list[Any] = []  # the status, once started; None when stderr is no terminal
+
+    def show(stage: str) -> None:
+        if not shown:
+            from rich.console import Console
+
+            console = Console(stderr=True)
+            shown.append(console.status(stage) if console.is_terminal else None)
+            if shown[0] is not None:
+                shown[0].start()
+        elif shown[0] is not None:
+            shown[0].update(stage)
+
+    try:
+        yield show
+    finally:
+        if shown and shown[0] is not None:
+            shown[0].stop()
 
 
 def _project(ctx: click.Context) -> Project:
@@ -360,21 +376,30 @@ def query_run(ctx: click.Context, name: str | None, params: tuple[str, ...], run
               default_graphs: tuple[str, ...], auth: str | None, netrc_file: Path | None,
               retries: int, engine: str) -> None:
     """Run the saved query NAME on the reasoned graph, or on a remote endpoint."""
-    from ketrdf.answer import answer_queries, choose_queries, query_engine
+    from ketrdf.answer import answer_queries, cached_engine, choose_queries, query_engine
+    from ketrdf.engines.sparql import DEFAULT_ENGINE
     from ketrdf.query.results import render
     from ketrdf.query.saved import load_saved_queries
-    from ketrdf.rdfio.writers import GRAPH_SELECTIONS
 
-    chosen = choose_queries(load_saved_queries(_project(ctx).queries_dir), name, run_all)
+    project = _project(ctx)
+    chosen = choose_queries(load_saved_queries(project.queries_dir), name, run_all)
     values = _parse_params(params)
-    kg = _graph(ctx)
+    with _progress(ctx.obj["quiet"]) as progress:  # on a current build: Oxigraph from the cache, no rdflib
+        lookups = cached_engine(project, ctx.obj["reasoner"], ctx.obj["validator"], progress)
+    kg = None
+    if lookups is None or (engine != DEFAULT_ENGINE and not endpoint):
+        kg = _graph(ctx)
+        lookups = lookups or query_engine(kg, DEFAULT_ENGINE)
     remote = None
     if endpoint:
+        from ketrdf.rdfio.writers import GRAPH_SELECTIONS
+
         graphs = default_graphs or tuple(str(g) for g in GRAPH_SELECTIONS["all"])
         remote = _endpoint(endpoint, auth, netrc_file, timeout, retries, default_graphs=graphs)
+    target = lookups if engine == DEFAULT_ENGINE and remote is None else query_engine(kg, engine, remote)
     texts = []
-    for answer in answer_queries(kg, chosen, None if run_all else values, query_engine(kg, engine, remote),
-                                 timeout or None):
+    for answer in answer_queries(None, chosen, None if run_all else values, target, timeout or None,
+                                 resolver=lookups):
         saved = answer.query
         arguments = "".join(f" -p {key}={value!r}" for key, value in answer.values.items())
         heading = (f"{saved.title}  [ketrdf query run {saved.name}{arguments}]\n{saved.question}"

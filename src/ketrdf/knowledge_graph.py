@@ -11,7 +11,6 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 
 from ketrdf.vocabulary import (
-    BASE,
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
     GRAPH_INFERRED,
@@ -161,11 +160,9 @@ class KnowledgeGraph:
         lexical form: ``"5.0"^^xsd:decimal`` reads back as ``"5"``.
         """
         if self._oxigraph is None:
-            import pyoxigraph as ox
+            from ketrdf.rdfio.native import nquads_store
 
-            self._oxigraph = ox.Store()
-            self._oxigraph.extend(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS,
-                                           rename_blank_nodes=False))
+            self._oxigraph = nquads_store(self.nquads())
         return self._oxigraph
 
     def forget_stores(self) -> None:
@@ -174,13 +171,3 @@ class KnowledgeGraph:
         :meth:`nquads` is kept: it is the N-Quads export.
         """
         self._dataset = self._oxigraph = None
-
-    def skolemized(self) -> KnowledgeGraph:
-        """A copy whose blank nodes are rdflib's skolem IRIs, which keep their labels.
-
-        rdflib puts them under ``/.well-known/genid/rdflib/`` at the root of ``BASE``'s
-        authority; :func:`ketrdf.pipeline.cache.read_cache` turns them back with rdflib's
-        ``de_skolemize``.
-        """
-        return KnowledgeGraph(*(graph.skolemize(bind_prefixes(Graph()), authority=BASE)
-                                for graph in self.named_graphs().values()))

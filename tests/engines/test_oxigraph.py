@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from ketrdf.cli import main
 from ketrdf.engines.oxigraph import run
-from ketrdf.engines.rdflib_sparql import run_saved_query
+from ketrdf.engines.rdflib_sparql import RdflibEngine, run_saved_query
 from ketrdf.errors import QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
@@ -28,7 +28,8 @@ def test_every_saved_query_answers_the_same(project: Project, reasoned: Knowledg
     union = reasoned.union()
     for saved in load_saved_queries(project.queries_dir).values():
         reference = run_saved_query(union, saved, saved.example)
-        answer = run(store, saved.text, bind_parameters(saved, saved.example, union), saved.name)
+        bindings = bind_parameters(saved, saved.example, RdflibEngine(union))
+        answer = run(store, saved.text, bindings, saved.name)
         assert answer.variables == reference.variables, saved.name
         assert sorted(map(repr, canonical_rows(answer))) == sorted(map(repr, canonical_rows(reference))), \
             saved.name

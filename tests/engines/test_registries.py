@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import OWL, RDF, SH, XSD
-from rdflib.term import Identifier
 
 from ketrdf.cli import main
 from ketrdf.engines import reasoners, sparql, validators
@@ -27,7 +26,9 @@ from ketrdf.errors import InconsistencyError, InputError, QueryError, RefusedQue
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.validate import validate
 from ketrdf.project import Project
+from ketrdf.query.engine import Bound
 from ketrdf.query.results import QueryResult
+from ketrdf.rdfio.terms import from_oxigraph
 
 EX = Namespace("http://example.org/")
 
@@ -128,12 +129,12 @@ class Dummy:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.triples = len(kg.content)
 
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+    def run(self, text: str, bindings: Mapping[str, Bound] | None = None, origin: str = "query",
             timeout: float | None = None) -> QueryResult:
         names = tuple(sorted(bindings or {}))
         return QueryResult(variables=("engine", *names),
                            rows=((Literal(f"dummy over {self.triples} content triples"),
-                                  *((bindings or {})[n] for n in names)),))
+                                  *(from_oxigraph((bindings or {})[n]) for n in names)),))
 
 
 @pytest.fixture

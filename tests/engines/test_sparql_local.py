@@ -18,7 +18,7 @@ from rdflib.namespace import RDF
 
 from ketrdf.cli import main
 from ketrdf.engines.oxigraph import run as run_on_oxigraph
-from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
+from ketrdf.engines.rdflib_sparql import RdflibEngine, run_saved_query, run_sparql
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from ketrdf.query.parameters import bind_parameters
@@ -55,8 +55,8 @@ def answer_on(engine: str, kg: KnowledgeGraph, text: str, values: dict[str, str]
         return run_sparql(dataset, text) if saved is None else run_saved_query(dataset, saved, values)
     if saved is None:
         return run_on_oxigraph(kg.oxigraph_store(), text)
-    return run_on_oxigraph(kg.oxigraph_store(), saved.text, bind_parameters(saved, values or {}, dataset),
-                           saved.name)
+    bindings = bind_parameters(saved, values or {}, RdflibEngine(dataset))
+    return run_on_oxigraph(kg.oxigraph_store(), saved.text, bindings, saved.name)
 
 
 def both_engines(kg: KnowledgeGraph, text: str) -> dict[str, QueryResult]:

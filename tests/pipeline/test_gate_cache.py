@@ -15,6 +15,7 @@ from ketrdf.pipeline.cache import GATE_FILE, MANIFEST_FILE, admit_verdicts, cach
 from ketrdf.project import Project
 from ketrdf.query import gate as gate_module
 from ketrdf.query.gate import canonical_text, check
+from ketrdf.query.parameters import LOOKUP_TEXTS
 from ketrdf.query.saved import load_saved_queries
 from tests.support.paths import REPO
 
@@ -66,7 +67,8 @@ def test_a_query_run_after_a_build_parses_no_saved_query(built: Project, parses:
     data = (built.build_dir / GATE_FILE).read_bytes()
     assert manifest["gate"]["sha256"] == hashlib.sha256(data).hexdigest()
     texts = [*saved_texts(built), *(path.read_text(encoding="utf-8") for path in built.rule_files()),
-             *(path.read_text(encoding="utf-8") for path in built.qc_dir.glob("*-violation.rq"))]
+             *(path.read_text(encoding="utf-8") for path in built.qc_dir.glob("*-violation.rq")),
+             *LOOKUP_TEXTS]  # the parameters' label look-ups
     assert set(json.loads(data)) == {gate_module.digest(canonical_text(text)) for text in texts}
     assert admit_verdicts(built.build_dir, software(built)) == len(set(texts))
     for text in saved_texts(built):

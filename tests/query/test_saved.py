@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
+from ketrdf.engines.rdflib_sparql import RdflibEngine, run_saved_query, run_sparql
 from ketrdf.errors import InputError, QueryError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
@@ -201,7 +201,7 @@ def test_values_binding_for_endpoints_gives_the_same_answers(project: Project,
 
     union = reasoned.union()
     for saved in load_saved_queries(project.queries_dir).values():
-        bindings = bind_parameters(saved, saved.example, union)
+        bindings = bind_parameters(saved, saved.example, RdflibEngine(union))
         inline = run_sparql(union, with_values(saved.text, bindings, saved.name))
         local = run_saved_query(union, saved, saved.example)
         assert _sorted_lists(inline.rows) == _sorted_lists(local.rows), saved.name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,9 +73,19 @@ def test_a_hostile_literal_stays_a_literal() -> None:
     assert gate_module._verdict(query) == verdict
 
 
+def _an_iri(term: URIRef) -> bool:
+    """An IRI by RFC 3987 as Oxigraph reads it ("[" and other gen-delims out of place are refused:
+    tests/query/test_values_binding.py::test_an_iri_oxigraph_refuses_is_a_query_error_not_a_crash)."""
+    try:
+        ox.NamedNode(str(term))
+    except ValueError:
+        return False
+    return True
+
+
 IRIS = st.text(st.characters(codec="utf-8", exclude_characters='<>"{}|^`\\', min_codepoint=0x21,
                              exclude_categories=("Cc", "Co", "Cn", "Cs")),
-               max_size=12).map(lambda tail: URIRef("http://example.org/" + tail))
+               max_size=12).map(lambda tail: URIRef("http://example.org/" + tail)).filter(_an_iri)
 STRINGS = st.text(st.characters(codec="utf-8", exclude_categories=["Cc"], include_characters="\t\n\r"),
                   max_size=20)
 TERMS: st.SearchStrategy[Identifier] = st.one_of(
@@ -116,7 +127,8 @@ def test_a_parameter_value_with_a_control_character_is_refused(control: str) -> 
         with_values(SAVED["evidence"].text, {"claim": Literal(f"a{control}b")}, "evidence")
 
 
-def test_an_iri_oxigraph_refuses_is_a_query_error_not_a_crash() -> None:
-    """Found by the property test: DEL (U+007F), a control character no IRI holds."""
+@pytest.mark.parametrize("iri", ["http://example.org/\x7f", "http://example.org/["])
+def test_an_iri_oxigraph_refuses_is_a_query_error_not_a_crash(iri: str) -> None:
+    """Found by the property test: DEL (U+007F), a control character no IRI holds; "[" in a path."""
     with pytest.raises(QueryError, match="not a valid IRI"):
-        with_values(SAVED["evidence"].text, {"claim": URIRef("http://example.org/\x7f")}, "evidence")
+        with_values(SAVED["evidence"].text, {"claim": URIRef(iri)}, "evidence")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
+from ketrdf.engines.rdflib_sparql import RdflibEngine, run_saved_query, run_sparql
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
@@ -251,7 +251,7 @@ def test_answer_is_complete_with_reasoning_and_not_without(
 ) -> None:
     saved = saved_queries[name]
     # Parameters are resolved once, in the reasoned graph, and bound the same way in both runs.
-    bindings = bind_parameters(saved, REASONING_DEPENDENT[name], reasoned.union())
+    bindings = bind_parameters(saved, REASONING_DEPENDENT[name], RdflibEngine(reasoned.union()))
     with_reasoning = run_sparql(reasoned.union(), saved.text, bindings).rows
     without = run_sparql(unreasoned.union(), saved.text, bindings).rows
     assert with_reasoning and len(without) < len(with_reasoning)

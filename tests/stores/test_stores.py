@@ -31,7 +31,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ketrdf.cli import main
-from ketrdf.engines.rdflib_sparql import run_saved_query
+from ketrdf.engines.rdflib_sparql import RdflibEngine, run_saved_query
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
@@ -104,7 +104,7 @@ def test_push_gives_equal_counts_and_answers(review_build: Project, reasoned: Kn
     saved_queries = load_saved_queries(review_build.queries_dir)
     for saved in saved_queries.values():
         local = run_saved_query(union, saved, saved.example)
-        bindings = bind_parameters(saved, saved.example, union)
+        bindings = bind_parameters(saved, saved.example, RdflibEngine(union))
         answer = select(remote, with_values(saved.text, bindings, saved.name))
         assert answer.variables == local.variables, saved.name
         if has_final_order_by(saved.text):

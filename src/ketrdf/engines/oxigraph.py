@@ -12,27 +12,33 @@ only projected variables (pyoxigraph 0.5.13 refuses any other).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Identifier
 
 from ketrdf.engines.bounded import within
 from ketrdf.errors import QueryError
+from ketrdf.prefixes import PREFIXES
 from ketrdf.query.results import QueryResult
 from ketrdf.query.values import with_values
-from ketrdf.rdfio.terms import from_oxigraph
-from ketrdf.vocabulary import PREFIXES, bind_prefixes
+
+if TYPE_CHECKING:
+    from ketrdf.query.engine import Bound
 
 
 def _answer(result: object) -> QueryResult:
-    """The rows, boolean or graph of an Oxigraph result, as rdflib terms."""
+    """The rows or boolean of an Oxigraph result, as Oxigraph's terms; a graph as an rdflib graph."""
     if isinstance(result, ox.QuerySolutions):
         names = tuple(variable.value for variable in result.variables)
-        return QueryResult(variables=names, rows=tuple(
-            tuple(from_oxigraph(solution[name]) for name in names) for solution in result))
+        return QueryResult(variables=names, terms=tuple(
+            tuple(solution[name] for name in names) for solution in result))
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(variables=(), rows=(), boolean=bool(result))
+    from rdflib import Graph
+
+    from ketrdf.rdfio.terms import from_oxigraph
+    from ketrdf.vocabulary import bind_prefixes
+
     graph = bind_prefixes(Graph())
     for triple in result:  # type: ignore[attr-defined]  # QueryTriples
         graph.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),  # type: ignore[arg-type]
@@ -40,7 +46,7 @@ def _answer(result: object) -> QueryResult:
     return QueryResult(variables=(), rows=(), graph=graph)
 
 
-def run(store: ox.Store, text: str, bindings: Mapping[str, Identifier] | None = None,
+def run(store: ox.Store, text: str, bindings: Mapping[str, Bound] | None = None,
         origin: str = "query", timeout: float | None = None) -> QueryResult:
     """Run a query on ``store``; with ``timeout``, in a child bounded in time and memory.
 
@@ -68,7 +74,7 @@ class OxigraphEngine:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+    def run(self, text: str, bindings: Mapping[str, Bound] | None = None, origin: str = "query",
             timeout: float | None = None) -> QueryResult:
         """See :func:`run`."""
         return run(self.store, text, bindings, origin, timeout)

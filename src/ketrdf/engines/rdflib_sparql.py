@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Identifier
 
@@ -12,10 +14,20 @@ from ketrdf.query.gate import prepare, query_form
 from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import SavedQuery
+from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import bind_prefixes
 
+if TYPE_CHECKING:
+    from ketrdf.query.engine import Bound
 
-def run_sparql(graph: Graph, text: str, bindings: Mapping[str, Identifier] | None = None,
+
+def _rdflib_terms(bindings: Mapping[str, Bound] | None) -> dict[str, Identifier]:
+    """Bound values as rdflib terms (parameters give Oxigraph's)."""
+    return {name: from_oxigraph(term) if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal)  # type: ignore[misc]
+            else term for name, term in (bindings or {}).items()}
+
+
+def run_sparql(graph: Graph, text: str, bindings: Mapping[str, Bound] | None = None,
                origin: str = "query", timeout: float | None = None) -> QueryResult:
     """Run a query on ``graph`` (a Dataset: ``GRAPH`` sees its named graphs).
 
@@ -25,9 +37,10 @@ def run_sparql(graph: Graph, text: str, bindings: Mapping[str, Identifier] | Non
     """
     query = prepare(text, origin)
     form = query_form(query)
+    initial = _rdflib_terms(bindings)
 
     def work() -> QueryResult:
-        result = graph.query(query, initBindings=dict(bindings or {}))
+        result = graph.query(query, initBindings=initial)
         if form in ("CONSTRUCT", "DESCRIBE"):
             found = bind_prefixes(Graph())
             for triple in result.graph or ():
@@ -47,7 +60,7 @@ class RdflibEngine:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+    def run(self, text: str, bindings: Mapping[str, Bound] | None = None, origin: str = "query",
             timeout: float | None = None) -> QueryResult:
         """See :func:`run_sparql`."""
         return run_sparql(self.graph, text, bindings, origin, timeout)
@@ -56,5 +69,5 @@ class RdflibEngine:
 def run_saved_query(graph: Graph, query: SavedQuery, values: dict[str, str] | None = None,
                     timeout: float | None = None) -> QueryResult:
     """Bind ``values`` to the parameters of a saved query and run it on ``graph``."""
-    bindings = bind_parameters(query, values or {}, graph)
+    bindings = bind_parameters(query, values or {}, RdflibEngine(graph))
     return run_sparql(graph, query.text, bindings, origin=str(query.path), timeout=timeout)

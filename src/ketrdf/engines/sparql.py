@@ -1,7 +1,8 @@
-"""SPARQL engines behind one protocol, chosen by name from one registry.
+"""SPARQL engines, chosen by name from one registry.
 
-A :class:`SparqlEngine` answers one query text with bound parameters, bounded by a
-timeout. Local engines are made from a :class:`~ketrdf.knowledge_graph.KnowledgeGraph`
+Each implements :class:`ketrdf.query.engine.SparqlEngine`: it answers one query text
+with bound parameters, bounded by a timeout.
+Local engines are made from a :class:`~ketrdf.knowledge_graph.KnowledgeGraph`
 by the factory registered under their name: ``oxigraph`` (fast) and ``rdflib`` (the
 reference); ``--engine`` lists :func:`engine_names`. A remote endpoint is the same
 protocol (:class:`ketrdf.stores.endpoint.RemoteEngine`), chosen by ``--endpoint``.
@@ -16,31 +17,21 @@ This module imports no engine until one is asked for, so the command line stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ketrdf.engines.registry import Registry
+from ketrdf.query.engine import SparqlEngine
 
 if TYPE_CHECKING:
-    from rdflib.term import Identifier
-
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.query.results import QueryResult
-
-
-class SparqlEngine(Protocol):
-    """Runs SPARQL texts on one graph or store."""
-
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
-            timeout: float | None = None) -> QueryResult:
-        """The answer to ``text`` with ``bindings``; errors name ``origin``; stops after ``timeout`` s."""
-        ...
 
 
 EngineFactory = Callable[["KnowledgeGraph"], SparqlEngine]
 
 
-def _oxigraph(kg: KnowledgeGraph) -> SparqlEngine:
+def default_oxigraph(kg: KnowledgeGraph) -> SparqlEngine:
+    """Oxigraph over the graph's store (the default engine)."""
     from ketrdf.engines.oxigraph import OxigraphEngine
 
     return OxigraphEngine(kg.oxigraph_store())
@@ -52,8 +43,9 @@ def _rdflib(kg: KnowledgeGraph) -> SparqlEngine:
     return RdflibEngine(kg.dataset())
 
 
+DEFAULT_ENGINE = "oxigraph"
 #: The local engines of ``--engine``.
-ENGINES = Registry[EngineFactory]("SPARQL engine", {"oxigraph": _oxigraph, "rdflib": _rdflib})
+ENGINES = Registry[EngineFactory]("SPARQL engine", {DEFAULT_ENGINE: default_oxigraph, "rdflib": _rdflib})
 register_engine = ENGINES.register
 engine_names = ENGINES.names
 

@@ -28,6 +28,7 @@ from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
 from ketrdf.project import Project
 from ketrdf.query.descriptions import describe_saved_queries
 from ketrdf.query.gate import check
+from ketrdf.query.parameters import LOOKUP_TEXTS
 from ketrdf.query.saved import load_saved_queries, read_query_file
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
 
@@ -82,6 +83,8 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     saved_queries = load_saved_queries(project.queries_dir)
     for saved in saved_queries.values():  # a saved query the gate refuses fails the build
         check(saved.text, str(saved.path))
+    for text in LOOKUP_TEXTS:  # gated here so that build/gate.json keeps their verdicts too
+        check(text, "parameter lookup")
     kg = replace(load_sources(project, extra_content), queries=describe_saved_queries(saved_queries))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
@@ -133,8 +136,8 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
 
 
 def _query_texts(project: Project) -> list[str]:
-    """The texts of the saved queries, the QC checks and the rules: the gate's verdicts kept in the cache."""
-    return [*(saved.text for saved in load_saved_queries(project.queries_dir).values()),
+    """The texts of saved queries, parameter look-ups, QC checks and rules: the verdicts the cache keeps."""
+    return [*(saved.text for saved in load_saved_queries(project.queries_dir).values()), *LOOKUP_TEXTS,
             *(check.text for check in load_checks(project.qc_dir)),
             *(read_query_file(path) for path in project.rule_files())]
 

@@ -18,30 +18,27 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-
-import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.term import Genid, Node, RDFLibGenid
+from typing import TYPE_CHECKING
 
 from ketrdf.engines.reasoners import DEFAULT_REASONER
 from ketrdf.engines.validators import DEFAULT_VALIDATOR
-from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.export import export
-from ketrdf.pipeline.sources import read_import_catalog
+from ketrdf.pipeline.catalog import read_import_catalog
 from ketrdf.project import Project
 from ketrdf.query.gate import Verdict, admit, verdicts
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.rdfio.reading import read_source
-from ketrdf.rdfio.terms import from_oxigraph
-from ketrdf.vocabulary import bind_prefixes
+
+if TYPE_CHECKING:  # rdflib only to read the cache as graphs: an Oxigraph query run reads its bytes
+    from ketrdf.knowledge_graph import KnowledgeGraph
 
 Progress = Callable[[str], None]
 CACHE_FILE = "cache.nq"
 GATE_FILE = "gate.json"
 MANIFEST_FILE = "manifest.json"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 def quiet(_stage: str) -> None:
@@ -89,9 +86,44 @@ def triple_counts(kg: KnowledgeGraph) -> dict[str, int]:
     return {str(name): len(graph) for name, graph in kg.named_graphs().items()}
 
 
+@dataclass(frozen=True)
+class Cache:
+    """The N-Quads of a verified build cache and the statements of each graph the manifest records."""
+
+    nquads: bytes
+    triples: dict[str, int]
+
+    def matches(self, counts: dict[str, int]) -> bool:
+        """Whether ``counts`` (statements by graph, as read) are the manifest's; empty graphs aside."""
+        return {name: n for name, n in counts.items() if n} == {
+            name: n for name, n in self.triples.items() if n}
+
+
 def cached_graph(project: Project, reasoner: str = DEFAULT_REASONER, validator: str = DEFAULT_VALIDATOR,
                  progress: Progress = quiet) -> KnowledgeGraph | None:
     """The reasoned graph of the last build if its key matches and its cache is whole, else None."""
+    cache = verified_cache(project, reasoner, validator, progress)
+    try:
+        kg = None if cache is None else read_cache(cache.nquads)
+    except (SyntaxError, ValueError):
+        kg = None
+    if cache is not None and (kg is None or not cache.matches(triple_counts(kg))):
+        progress(DAMAGED)
+        return None
+    return kg
+
+
+DAMAGED = "damaged build cache: building in memory"
+
+
+def verified_cache(project: Project, reasoner: str = DEFAULT_REASONER, validator: str = DEFAULT_VALIDATOR,
+                   progress: Progress = quiet) -> Cache | None:
+    """The last build's cache if its key matches and its hash is the manifest's, else None.
+
+    Says why not through ``progress``; the gate's verdicts of a build made by the same
+    software are admitted either way (:func:`admit_verdicts`). Whoever reads the cache
+    checks its statements against :meth:`Cache.matches`.
+    """
     manifest_path = project.build_dir / MANIFEST_FILE
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -101,7 +133,8 @@ def cached_graph(project: Project, reasoner: str = DEFAULT_REASONER, validator: 
         manifest = None
     cache = manifest.get("cache") if isinstance(manifest, dict) else None
     if not (isinstance(manifest, dict) and manifest.get("manifest") == MANIFEST_VERSION
-            and isinstance(cache, dict) and cache.get("file") == CACHE_FILE):
+            and isinstance(cache, dict) and cache.get("file") == CACHE_FILE
+            and isinstance(cache.get("triples"), dict)):
         progress(f"unreadable {manifest_path}: building in memory")
         return None
     key = cache_key(project, reasoner, validator)
@@ -111,44 +144,37 @@ def cached_graph(project: Project, reasoner: str = DEFAULT_REASONER, validator: 
         return None
     try:
         data = (project.build_dir / CACHE_FILE).read_bytes()
-        kg = read_cache(data) if hashlib.sha256(data).hexdigest() == cache.get("sha256") else None
-    except (OSError, SyntaxError, ValueError):
-        kg = None
-    if kg is None or triple_counts(kg) != cache.get("triples"):
-        progress("damaged build cache: building in memory")
+    except OSError:
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != cache.get("sha256"):
+        progress(DAMAGED)
         return None
-    return kg
-
-
-def _de_skolemized(node: Node | None) -> Node | None:
-    """A skolem IRI as the blank node rdflib's ``Graph.de_skolemize`` gives; any other node as it is."""
-    if isinstance(node, URIRef):
-        if RDFLibGenid._is_rdflib_skolem(node):
-            return RDFLibGenid(node).de_skolemize()
-        if Genid._is_external_skolem(node):
-            return Genid(node).de_skolemize()
-    return node
+    return Cache(data, cache["triples"])
 
 
 def read_cache(data: bytes) -> KnowledgeGraph:
-    """The skolemized N-Quads cache, parsed by Oxigraph, blank nodes back under their labels.
+    """The N-Quads cache (sorted, blank nodes under their labels), parsed by Oxigraph, as the graphs.
 
-    Each term is converted once, a skolem IRI to the blank node rdflib's ``de_skolemize``
-    would give (:meth:`KnowledgeGraph.skolemized` undone exactly, without copying the
-    graphs): the cache holds no blank nodes, and the loader keeps no ``xsd:string``-typed
-    literal. (Any other ``/.well-known/genid/`` IRI is read as a blank node too: RFC 7511
-    reserves that path for skolem IRIs.)
+    Each term is converted once; a quad outside ketrdf's named graphs is a ValueError.
     """
+    import pyoxigraph as ox
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from ketrdf.knowledge_graph import KnowledgeGraph
+    from ketrdf.rdfio.terms import from_oxigraph
+    from ketrdf.vocabulary import bind_prefixes
+
     graphs: dict[Node | None, Graph] = {
         name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
     converted: dict[object, Node | None] = {}  # each term converted once: most recur often
 
     def term(node: object) -> Node | None:
         if node not in converted:
-            converted[node] = _de_skolemized(from_oxigraph(node))
+            converted[node] = from_oxigraph(node)
         return converted[node]
 
-    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
         graph = graphs.get(term(quad.graph_name))
         if graph is None:
             raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
@@ -161,12 +187,13 @@ def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
     """Write the cache, the gate's verdicts on ``query_texts``, then the manifest.
 
     The manifest holds the key, the cache's hash and counts, the verdicts' hash and
-    ``artefacts``' hashes. The cache keeps blank-node labels (skolemized), so exports from
-    it match a fresh build. Returns the names of the files written.
+    ``artefacts``' hashes. The cache is the graph's sorted N-Quads (:meth:`KnowledgeGraph.nquads`,
+    the N-Quads export), blank nodes under their labels, so exports from it match a fresh
+    build and Oxigraph loads it as it is. Returns the names of the files written.
     """
-    export(kg.skolemized(), "nquads", folder / CACHE_FILE, "all")
-    cache = {"file": CACHE_FILE, "sha256": hashlib.sha256((folder / CACHE_FILE).read_bytes()).hexdigest(),
-             "triples": triple_counts(kg)}
+    data = kg.nquads()
+    atomic_write_bytes(folder / CACHE_FILE, data)
+    cache = {"file": CACHE_FILE, "sha256": hashlib.sha256(data).hexdigest(), "triples": triple_counts(kg)}
     known = {name: {"form": verdict.form, "projected": list(verdict.projected)}
              for name, verdict in verdicts(query_texts or []).items()}
     gate_data = (json.dumps(known, indent=1, sort_keys=True) + "\n").encode()

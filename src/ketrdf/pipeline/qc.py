@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ketrdf.engines.sparql import SparqlEngine
 from ketrdf.errors import InputError
+from ketrdf.query.engine import SparqlEngine
 from ketrdf.query.gate import check as gate_check
 from ketrdf.query.saved import SavedQuery, read_saved_query
 

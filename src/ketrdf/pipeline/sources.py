@@ -6,8 +6,6 @@ catalog ``ontology/catalog-v001.xml`` to local files or fail.
 
 from __future__ import annotations
 
-import os
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -15,32 +13,13 @@ from rdflib.namespace import OWL
 
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline.catalog import read_import_catalog
 from ketrdf.project import Project
 from ketrdf.rdfio.parse import load_file
-from ketrdf.rdfio.reading import read_source
 from ketrdf.vocabulary import bind_prefixes
 
-CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 
-
-def read_import_catalog(catalog: Path) -> dict[URIRef, Path]:
-    """Map import IRIs to local files, as an OASIS XML catalog (``catalog-v001.xml``) says."""
-    if not os.path.lexists(catalog):
-        return {}
-    try:
-        root = ElementTree.fromstring(read_source(catalog))  # noqa: S314 - a local, trusted project file
-    except ElementTree.ParseError as error:
-        line, column = error.position
-        raise InputError(f"{catalog}:{line}:{column}: malformed catalog: {error}") from None
-    mapping: dict[URIRef, Path] = {}
-    for entry in root.iter(f"{CATALOG_NS}uri"):
-        name, uri = entry.get("name"), entry.get("uri")
-        if name and uri:
-            mapping[URIRef(name)] = (catalog.parent / uri).resolve()
-    return mapping
-
-
-def _resolve_imports(graph: Graph, source: Path, catalog: dict[URIRef, Path]) -> Graph:
+def _resolve_imports(graph: Graph, source: Path, catalog: dict[str, Path]) -> Graph:
     """Load every ``owl:imports`` of ``graph`` from its local file, transitively."""
     imported = bind_prefixes(Graph())
     pending = [(iri, source) for iri in graph.objects(None, OWL.imports)]
@@ -50,7 +29,7 @@ def _resolve_imports(graph: Graph, source: Path, catalog: dict[URIRef, Path]) ->
         if not isinstance(iri, URIRef) or iri in seen:
             continue
         seen.add(iri)
-        local = catalog.get(iri)
+        local = catalog.get(str(iri))
         if local is None:
             raise InputError(
                 f"{importer}: owl:imports <{iri}> has no local file in ontology/catalog-v001.xml; "

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ketrdf.errors import QueryError, RefusedQueryError
-from ketrdf.vocabulary import PREFIXES
+from ketrdf.prefixes import PREFIXES
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser is imported by the first parse: a known text needs none
     from rdflib.plugins.sparql.sparql import Query

@@ -6,32 +6,69 @@ A table for people, CSV, TSV or SPARQL 1.1 JSON for machines; a graph as RDF.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, Literal, Variable
-from rdflib.query import Result
-from rdflib.term import Node
-
 from ketrdf.errors import QueryError
-from ketrdf.rdfio.terms import ntriples_text, short_name
+from ketrdf.rdfio.native import Term, short_text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib is imported when a result needs it: a table or TSV of Oxigraph's terms does not
     import pandas
+    from rdflib import Graph
+    from rdflib.query import Result
+    from rdflib.term import Node
+
+Cells = tuple[tuple["Node | None", ...], ...]
+TermRows = tuple[tuple[Term | None, ...], ...]
 
 
-@dataclass(frozen=True)
 class QueryResult:
     """A query's answer: rows, a boolean or a graph.
 
     A SELECT gives variable names and rows of RDF terms (None where unbound), an ASK
-    its boolean, a CONSTRUCT or DESCRIBE its graph.
+    its boolean, a CONSTRUCT or DESCRIBE its graph. The rows are rdflib terms
+    (:attr:`rows`) or Oxigraph's (:attr:`terms`), whichever the engine gave, each made
+    from the other when first asked for: printing an Oxigraph answer as a table or TSV
+    needs no rdflib.
     """
 
-    variables: tuple[str, ...]
-    rows: tuple[tuple[Node | None, ...], ...]
-    boolean: bool | None = None
-    graph: Graph | None = None
+    def __init__(self, variables: tuple[str, ...], rows: Cells | None = None, boolean: bool | None = None,
+                 graph: Graph | None = None, *, terms: TermRows | None = None) -> None:
+        self.variables = variables
+        self.boolean = boolean
+        self.graph = graph
+        self._rows = rows if rows is not None or terms is not None else ()
+        self._terms = terms
+
+    @property
+    def rows(self) -> Cells:
+        """The rows as rdflib terms."""
+        if self._rows is None:
+            from ketrdf.rdfio.terms import from_oxigraph
+
+            self._rows = tuple(tuple(from_oxigraph(term) for term in row) for row in self._terms or ())
+        return self._rows
+
+    @property
+    def terms(self) -> TermRows:
+        """The rows as Oxigraph terms."""
+        if self._terms is None:
+            from ketrdf.rdfio.terms import to_oxigraph
+
+            self._terms = tuple(tuple(None if node is None else to_oxigraph(node) for node in row)
+                                for row in self.rows)
+        return self._terms
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return (self.variables, self.rows, self.boolean, self.graph) == (
+            other.variables, other.rows, other.boolean, other.graph)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable caches: not hashable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return (f"QueryResult(variables={self.variables!r}, rows={self.rows!r}, boolean={self.boolean!r}, "
+                f"graph={self.graph!r})")
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, a column per variable (needs ``pip install 'ketrdf[pandas]'``).
@@ -56,6 +93,9 @@ GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 
 def to_rdflib(result: QueryResult) -> Result:
     """The rows or boolean of ``result`` as an rdflib ``Result``, for rdflib's result serializers."""
+    from rdflib import Variable
+    from rdflib.query import Result
+
     if result.graph is not None:
         raise TypeError("a graph is written as RDF, not as query results")
     if result.boolean is not None:
@@ -72,6 +112,8 @@ def to_rdflib(result: QueryResult) -> Result:
 
 def from_rdflib(answer: Result) -> QueryResult:
     """The rows or boolean of an rdflib ``Result`` of a SELECT or an ASK query."""
+    from rdflib import Variable
+
     if answer.type == "ASK":
         return QueryResult(variables=(), rows=(), boolean=bool(answer.askAnswer))
     names = tuple(str(var) for var in answer.vars or ())
@@ -88,6 +130,8 @@ def _rows_only(result: QueryResult, output_format: str) -> None:
 
 def _python(term: Node | None) -> object:
     """A data frame's cell: a literal's Python value, else the text, a blank node as _:id; None if unbound."""
+    from rdflib import BNode, Literal
+
     if term is None:
         return None
     if isinstance(term, Literal) and term.value is not None:
@@ -109,8 +153,8 @@ def to_tsv(result: QueryResult) -> str:
     """
     _rows_only(result, "tsv")
     lines = ["\t".join(f"?{var}" for var in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if term is None else ntriples_text(term) for term in row))
+    for row in result.terms:
+        lines.append("\t".join("" if term is None else str(term) for term in row))
     return "\n".join(lines) + "\n"
 
 
@@ -128,16 +172,14 @@ def to_table(result: QueryResult, title: str = "") -> str:
     if result.boolean is not None:
         return f"{title}\n{'yes' if result.boolean else 'no'}\n" if title else f"{result.boolean}\n"
 
-    def show(term: Node | None) -> str:
+    def show(term: Term | None) -> str:
         """The cell text: a literal's text, any other node's short name; rich's markup escaped."""
-        if term is None:
-            return ""
-        return escape(str(term) if isinstance(term, Literal) else short_name(term))
+        return "" if term is None else escape(short_text(term))
 
     table = Table(title=escape(title) if title else None, show_lines=False, title_justify="left")
     for var in result.variables:
         table.add_column(escape(var), overflow="fold")
-    for row in result.rows:
+    for row in result.terms:
         table.add_row(*(show(term) for term in row))
     buffer = io.StringIO()
     Console(file=buffer, width=160, color_system=None, force_terminal=False).print(table)
@@ -146,6 +188,8 @@ def to_table(result: QueryResult, title: str = "") -> str:
 
 def render_graph(graph: Graph, output_format: str) -> str:
     """A CONSTRUCT or DESCRIBE answer in one of :data:`GRAPH_FORMATS`, by the export serializers."""
+    from rdflib import Graph
+
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.rdfio.writers import serialize
 

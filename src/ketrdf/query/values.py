@@ -10,14 +10,17 @@ terms), which ``tests/query/test_values_properties.py`` tests by gating bound te
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
+import pyoxigraph as ox
 
 from ketrdf.errors import QueryError
+from ketrdf.prefixes import IRI_FORBIDDEN, PREFIXES
 from ketrdf.query.gate import check, derive
-from ketrdf.rdfio.terms import ntriples_text
-from ketrdf.vocabulary import IRI_FORBIDDEN, PREFIXES
+
+if TYPE_CHECKING:
+    from ketrdf.query.engine import Bound
 
 _TOKENS = re.compile(
     r"""(?P<comment>\#[^\r\n]*)
@@ -35,28 +38,39 @@ _TOKENS = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _n3(term: Identifier) -> str:
-    """An IRI or a literal in N-Triples syntax, by the one node printer (:func:`ntriples_text`).
+def _n3(term: Bound) -> str:
+    """An IRI or a literal in N-Triples syntax, as Oxigraph writes it (an rdflib term converted first).
 
     Refuses an IRI no engine would read alike, and any other kind of term (VALUES holds
     no blank node or variable).
     """
-    if isinstance(term, URIRef) and IRI_FORBIDDEN.search(str(term)):
-        raise QueryError(f"not a valid IRI: {str(term)!r}")
-    if not isinstance(term, URIRef | Literal):
+    native: object = term
+    if not isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        from rdflib import URIRef  # an rdflib term: rdflib is loaded already
+
+        from ketrdf.rdfio.terms import to_oxigraph
+
+        try:
+            native = to_oxigraph(term)  # anything else is refused below
+        except ValueError as error:  # Oxigraph refuses the IRI (a code point no IRI may hold), or no term
+            if not isinstance(term, URIRef):
+                raise QueryError(f"a parameter is an IRI or a literal, not {term!r}") from None
+            if IRI_FORBIDDEN.search(str(term)):
+                raise QueryError(f"not a valid IRI: {str(term)!r}") from None
+            raise QueryError(f"not a valid IRI: {str(term)!r} ({error})") from None
+    if isinstance(native, ox.NamedNode) and IRI_FORBIDDEN.search(native.value):
+        raise QueryError(f"not a valid IRI: {native.value!r}")
+    if not isinstance(native, ox.NamedNode | ox.Literal):
         raise QueryError(f"a parameter is an IRI or a literal, not {term!r}")
-    if isinstance(term, Literal) and (control := _CONTROL.search(str(term))):
+    if isinstance(native, ox.Literal) and (control := _CONTROL.search(native.value)):
         # rdflib's parser reads such a string differently from one run to the next
         # (found by tests/query/test_values_binding.py); no label or number holds one.
         code = f"U+{ord(control.group()):04X}"
-        raise QueryError(f"a parameter value holds the control character {code}: {str(term)!r}")
-    try:
-        return ntriples_text(term)
-    except ValueError as error:  # Oxigraph refuses the IRI (a code point no IRI may hold)
-        raise QueryError(f"not a valid IRI: {str(term)!r} ({error})") from None
+        raise QueryError(f"a parameter value holds the control character {code}: {native.value!r}")
+    return str(native)
 
 
-def with_values(text: str, bindings: dict[str, Identifier], origin: str = "query",
+def with_values(text: str, bindings: Mapping[str, Bound], origin: str = "query",
                 declare_prefixes: bool = True) -> str:
     """The query, gated, with ``bindings`` as ``VALUES`` opening each ``WHERE`` group.
 

@@ -9,9 +9,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ketrdf.vocabulary import PREFIXES, prefix_converter
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+from ketrdf.prefixes import PREFIXES
+from ketrdf.rdfio import native
+from ketrdf.rdfio.native import Term as Term
 
 
 def to_oxigraph(term: Node) -> Term:
@@ -53,13 +53,10 @@ def from_oxigraph(term: object) -> Node | None:
 def short_name(node: Node, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """A node as ketrdf shows it to people: an IRI as a CURIE of ``prefixes`` when one fits.
 
-    Anything else, and an IRI that no prefix fits, in its N-Triples form.
+    Anything else, and an IRI that no prefix fits, in its N-Triples form
+    (:func:`ketrdf.rdfio.native.short_name`).
     """
-    if isinstance(node, URIRef):
-        curie = prefix_converter(prefixes).compress(str(node))
-        if curie is not None:
-            return curie
-    return ntriples_text(node)
+    return native.short_name(to_oxigraph(node), prefixes)
 
 
 def load_store(graphs: Iterable[Graph]) -> ox.Store:

@@ -31,10 +31,10 @@ from typing import IO, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from rdflib.query import Result, ResultException
-from rdflib.term import Identifier
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from ketrdf.errors import InputError, StoreError
+from ketrdf.query.engine import Bound
 from ketrdf.query.gate import gate
 from ketrdf.query.results import QueryResult, from_rdflib
 from ketrdf.query.values import with_values
@@ -288,7 +288,7 @@ class RemoteEngine:
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
 
-    def run(self, text: str, bindings: Mapping[str, Identifier] | None = None, origin: str = "query",
+    def run(self, text: str, bindings: Mapping[str, Bound] | None = None, origin: str = "query",
             timeout: float | None = None) -> QueryResult:
         """Send ``text`` with ``bindings`` as ``VALUES`` (:func:`with_values`), waiting ``timeout`` s.
 

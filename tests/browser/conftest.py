@@ -3,15 +3,19 @@
 Chromium and its driver come from ``scripts/browser install`` (run by ``scripts/with-stores``,
 so ``make test`` installs them); Selenium never downloads a driver or a browser here: the
 driver is ``/usr/bin/chromedriver``, given by path. Without them the tests fail, never skip.
-One browser and one ``ketrdf serve`` of the review's site are shared by all the tests
-(``xdist_group("browser")`` keeps them on one worker).
+One browser (``browser``, with the DevTools network log) and one ``ketrdf serve`` of the review's
+site are shared by all the tests; ``quiet_browser`` (console log only) loads every page of the site
+(``test_every_page.py``). ``xdist_group("browser")`` keeps them on one worker.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +54,10 @@ def base_url(project: Project, site_dir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
 
 
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """Headless Chromium with its console and network logs on; a new profile in a temporary folder."""
+@contextmanager
+def chromium(profile: Path, logs: tuple[str, ...]) -> Iterator[WebDriver]:
+    """Headless Chromium with the ``logs`` on ("browser": the console; "performance": DevTools events)
+    and a new profile in ``profile``; once quit, every process it started must have ended."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
     if missing:
         pytest.fail(f"{', '.join(missing)} missing: run 'scripts/browser install' (as root)")
@@ -61,14 +66,68 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     options.binary_location = str(CHROMIUM)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", dict.fromkeys(logs, "ALL"))
+    service = Service(str(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(30)
     try:
         yield driver
     finally:
+        started = _descendants(service.process.pid)
         driver.quit()
+        left = _running(started, within=10.0)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert not left, f"Chromium processes outlived the driver: {sorted(left)}"
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of a running (not zombie) process ``pid``, from ``/proc``; None once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid``, with its start time (so that a reused process id is not taken for it)."""
+    found: dict[int, str] = {}
+    parents = [pid]
+    while parents:
+        parent = parents.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            for child in map(int, children.read_text().split()):
+                started = _start_time(child)
+                if started is not None and child not in found:
+                    found[child] = started
+                    parents.append(child)
+    return found
+
+
+def _running(processes: dict[int, str], within: float) -> set[int]:
+    """The ``processes`` still running after waiting up to ``within`` seconds for them to end."""
+    deadline = time.monotonic() + within
+    while True:
+        left = {pid for pid, started in processes.items() if _start_time(pid) == started}
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium with its console and network logs on, shared by the tests of the session."""
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), ("browser", "performance")) as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def quiet_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium with only its console log on (no DevTools events to record), for one module."""
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), ("browser",)) as driver:
+        yield driver
 
 
 def console_errors(driver: WebDriver) -> list[str]:

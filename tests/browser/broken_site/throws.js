@@ -1,0 +1,2 @@
+"use strict";
+throw new Error("thrown on purpose by an external script");

@@ -48,9 +48,9 @@ def site_dir(reasoned: KnowledgeGraph, project: Project, tmp_path_factory: pytes
 
 
 @pytest.fixture(scope="session")
-def base_url(project: Project, site_dir: Path) -> Iterator[str]:
-    """``ketrdf serve`` of the review with ``site_dir``: the server's root URL."""
-    with served(project.root, "--site", str(site_dir)) as (_server, port):
+def base_url(review_build: Project, site_dir: Path) -> Iterator[str]:
+    """``ketrdf serve`` of the review's build (its cache: no build in the server) with ``site_dir``."""
+    with served(review_build.root, "--site", str(site_dir)) as (_server, port):
         yield f"http://127.0.0.1:{port}/"
 
 

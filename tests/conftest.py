@@ -25,7 +25,7 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 # A test that uses one of these works on the whole review, on a scratch project it builds, or on a
 # store server: it is an integration test, left out of `make check` (README, Development).
 INTEGRATION_FIXTURES = {"built", "reasoned", "unreasoned", "owlrl_reasoned", "review_build", "project_copy",
-                        "oxigraph", "virtuoso", "private_oxigraph", "browser"}
+                        "oxigraph", "virtuoso", "private_oxigraph", "browser", "quiet_browser"}
 
 
 @pytest.hookimpl(tryfirst=True)

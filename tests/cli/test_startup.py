@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -41,19 +40,6 @@ print(sorted({name.split(".")[0] for name in sys.modules}), code, file=sys.stder
 """
 
 
-@pytest.fixture(scope="module")
-def current(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of the review's sources with a current build."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("startup")
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(Path(__file__).parents[2] / folder, root / folder)
-    project = Project(root)
-    build(project)
-    return project
-
-
 def _run(project: Project, *args: str) -> tuple[str, set[str]]:
     """The output of ``ketrdf query run ARGS`` in a fresh interpreter, and the packages it imported."""
     done = subprocess.run([sys.executable, "-c", PROBE, str(project.root), *args],
@@ -63,17 +49,17 @@ def _run(project: Project, *args: str) -> tuple[str, set[str]]:
     return done.stdout, set(json.loads(modules.replace("'", '"')))
 
 
-def test_a_cached_query_run_imports_no_rdflib_curies_pydantic_or_parser(current: Project) -> None:
+def test_a_cached_query_run_imports_no_rdflib_curies_pydantic_or_parser(review_build: Project) -> None:
     """Today's main read the cache into rdflib graphs and resolved CURIEs with curies."""
-    output, imported = _run(current, "antidepressant-ranking")
+    output, imported = _run(review_build, "antidepressant-ranking")
     assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
     # T2-antidepressant: (R)-ketamine ranks above (R,S)-ketamine, which ranks above (S)-ketamine
     assert "│ 1    │ (R)-ketamine   │ 2             │ (R,S)-ketamine │" in output
 
 
-def test_a_cached_tsv_run_with_a_label_imports_no_rich_either(current: Project) -> None:
+def test_a_cached_tsv_run_with_a_label_imports_no_rich_either(review_build: Project) -> None:
     """The label is resolved by look-up queries on Oxigraph, whose verdicts the build kept."""
-    output, imported = _run(current, "evidence", "-p", "claim=ENAN-9", "-p", "compound=arketamine",
+    output, imported = _run(review_build, "evidence", "-p", "claim=ENAN-9", "-p", "compound=arketamine",
                             "--format", "tsv")
     assert not imported & {*HEAVY, "rich"}, sorted(imported & {*HEAVY, "rich"})
     rows = output.splitlines()[1:]

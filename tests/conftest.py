@@ -36,17 +36,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Stop if xdist's groups are lost. Under ``--dist loadgroup`` a worker renames each test marked
-    ``xdist_group(NAME)`` to ``ID@NAME`` so that a group runs on one worker and shares its session
-    fixtures; pytest 9.2 ignores that renaming (pytest-xdist 3.8), which spread every group over
-    the workers, each building what the group shares."""
-    if session.config.getoption("loadgroup", default=False):
-        lost = [item.nodeid for item in session.items
-                if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
-        if lost:
-            raise pytest.UsageError(f"pytest-xdist's --dist loadgroup has no effect here ({lost[0]} is in "
-                                    "no group): use the pytest of requirements.lock")
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test whose group xdist lost. Under ``--dist loadgroup`` a worker renames each
+    test marked ``xdist_group(NAME)`` to ``ID@NAME`` so that a group runs on one worker and shares its
+    session fixtures; pytest 9.2 ignores that renaming (pytest-xdist 3.8), which spread every group
+    over the workers, each building what the group shares."""
+    if item.config.getoption("loadgroup", default=False) and item.get_closest_marker("xdist_group") \
+            and "@" not in item.nodeid:
+        pytest.fail("pytest-xdist's --dist loadgroup has no effect under this pytest (this test is in no "
+                    "group): use the pytest of requirements.lock", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ of that folder: nothing is fetched.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import tarfile
 import warnings
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ from rdflib.namespace import RDF
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline import nanopub
+from ketrdf.project import Project
 from ketrdf.vocabulary import KET, KR
 from tests.support.paths import DATA, REPO
 
@@ -153,3 +156,24 @@ def test_enan_9_provenance_names_its_place_and_references(publications: dict[URI
 
 def test_the_export_is_deterministic(reasoned: KnowledgeGraph, exported: bytes) -> None:
     assert nanopub.serialize(reasoned) == exported
+
+
+PROBE = """
+import sys, rdflib
+from pathlib import Path
+from ketrdf.pipeline import nanopub
+from ketrdf.pipeline.build import obtain_graph
+from ketrdf.project import Project
+kg = obtain_graph(Project(Path(sys.argv[1])))
+nanopub.serialize(kg)
+print(rdflib.NORMALIZE_LITERALS)
+"""
+
+
+def test_making_nanopublications_leaves_rdflib_normalising_literals(review_build: Project) -> None:
+    """nanopub's trusty-URI module turns rdflib's literal normalisation off for the whole process when
+    first imported: after ``export --format nanopub`` or a release, ``".5"^^xsd:decimal`` parsed again
+    stayed ".5" instead of "0.5". In a fresh interpreter, where that import happens first."""
+    done = subprocess.run([sys.executable, "-c", PROBE, str(review_build.root)], capture_output=True,
+                          text=True, check=True, timeout=300)
+    assert done.stdout.split() == ["True"], done.stderr

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
@@ -80,7 +81,20 @@ def _publication_info(ontology: Graph, claim_label: Iterable[Node], nanopub: URI
 
 
 def nanopublications(kg: KnowledgeGraph) -> Iterator[Dataset]:
-    """One trusty nanopublication per claim node, in the order of the claim IRIs."""
+    """One trusty nanopublication per claim node, in the order of the claim IRIs.
+
+    nanopub's trusty-URI module turns rdflib's literal normalisation off for the whole process
+    when it is first imported; here it is off while the nanopublications are made (as on that
+    first import, so that every call hashes alike) and put back as it was when they are done.
+    """
+    normalizing = rdflib.NORMALIZE_LITERALS
+    try:
+        yield from _trusty_nanopublications(kg)
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalizing
+
+
+def _trusty_nanopublications(kg: KnowledgeGraph) -> Iterator[Dataset]:
     with warnings.catch_warnings():  # nanopub 2.0.1 uses rdflib's deprecated ConjunctiveGraph
         warnings.simplefilter("ignore", DeprecationWarning)
         from nanopub.definitions import DUMMY_NAMESPACE
@@ -89,6 +103,7 @@ def nanopublications(kg: KnowledgeGraph) -> Iterator[Dataset]:
         from nanopub.sign_utils import replace_trusty_in_graph
         from nanopub.trustyuri.rdf import RdfHasher, RdfUtils
 
+        rdflib.NORMALIZE_LITERALS = False
         claims = {claim for claim in kg.content.subjects(KET.claimId, None) if isinstance(claim, URIRef)}
         for claim in sorted(claims):
             asserted, provenance = _claim_graphs(kg.content, claim, DUMMY_NAMESPACE["assertion"])

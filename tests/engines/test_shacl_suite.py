@@ -8,14 +8,13 @@ and the default validator may have no more of them than pyshacl, the reference.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-import rdflib
 
 from ketrdf.engines.validators import validator_names
 from ketrdf.errors import KetError
 from ketrdf.pipeline.validate import validate
+from tests.support.literals import exact_literals
 from tests.support.paths import REPO
 from tests.support.shacl_suite import SHT, Case, cases, compare
 
@@ -31,18 +30,6 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
 
 #: Cases that take seconds, not milliseconds: left to `make test`.
 SLOW = {("pyshacl", "complex/shacl-shacl")}
-
-
-@contextmanager
-def exact_literals() -> Iterator[None]:
-    """rdflib keeps each literal as written while parsing (by default ``"none"^^xsd:boolean``
-    becomes ``"false"`` and ``"1"^^xsd:boolean`` becomes ``"true"``, changing what is tested)."""
-    before = rdflib.NORMALIZE_LITERALS
-    rdflib.NORMALIZE_LITERALS = False
-    try:
-        yield
-    finally:
-        rdflib.NORMALIZE_LITERALS = before
 
 
 def _cases() -> list[Case]:

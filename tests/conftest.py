@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 from collections.abc import Iterator
@@ -45,6 +46,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             and "@" not in item.nodeid:
         pytest.fail("pytest-xdist's --dist loadgroup has no effect under this pytest (this test is in no "
                     "group): use the pytest of requirements.lock", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Ketrdf's user cache for the run (``XDG_CACHE_HOME``), never the user's own: one folder that the
+    xdist workers and the commands they start share, so that the gate's stored verdicts serve them all."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "user-cache"
+    folder.mkdir(exist_ok=True)
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture(scope="session")

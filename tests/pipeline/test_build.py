@@ -8,6 +8,7 @@ caches), 14.11 through the build (literals with line separators in ``ketrdf.trig
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import importlib
 import json
@@ -27,6 +28,7 @@ from rdflib.namespace import SKOS
 
 from ketrdf.cli import main
 from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.pipeline import cache as cache_module
 from ketrdf.pipeline.cache import CACHE_FILE, MANIFEST_FILE, cached_graph
 from ketrdf.project import Project
 from ketrdf.vocabulary import GRAPH_CONTENT, KR
@@ -258,6 +260,9 @@ def test_the_reasoner_the_validator_and_ketrdf_are_in_the_key(
     real_version = metadata.version
     monkeypatch.setattr("importlib.metadata.version",
                         lambda name: "99.0" if name == "ketrdf" else real_version(name))
+    # the fingerprint is worked out once per process: a fresh one, as a new process would
+    monkeypatch.setattr(cache_module, "software_fingerprint", functools.cache(
+        cache_module.software_fingerprint.__wrapped__))
     assert rebuilds(project_built, ())
 
 

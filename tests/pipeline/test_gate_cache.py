@@ -12,6 +12,7 @@ import pytest
 
 from ketrdf.pipeline.build import build
 from ketrdf.pipeline.cache import GATE_FILE, MANIFEST_FILE, admit_verdicts, cache_key
+from ketrdf.pipeline.validate import load_shapes, shape_queries
 from ketrdf.project import Project
 from ketrdf.query import gate as gate_module
 from ketrdf.query.gate import canonical_text, check
@@ -68,7 +69,8 @@ def test_a_query_run_after_a_build_parses_no_saved_query(built: Project, parses:
     assert manifest["gate"]["sha256"] == hashlib.sha256(data).hexdigest()
     texts = [*saved_texts(built), *(path.read_text(encoding="utf-8") for path in built.rule_files()),
              *(path.read_text(encoding="utf-8") for path in built.qc_dir.glob("*-violation.rq")),
-             *LOOKUP_TEXTS]  # the parameters' label look-ups
+             *LOOKUP_TEXTS,  # the parameters' label look-ups
+             *(text for _, text in shape_queries(load_shapes(built.shape_files())))]  # SHACL-SPARQL
     assert set(json.loads(data)) == {gate_module.digest(canonical_text(text)) for text in texts}
     assert admit_verdicts(built.build_dir, software(built)) == len(set(texts))
     for text in saved_texts(built):

@@ -18,13 +18,22 @@ from ketrdf.engines.sparql import sparql_engine
 from ketrdf.engines.validators import DEFAULT_VALIDATOR, get_validator
 from ketrdf.errors import ValidationFailed
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.pipeline.cache import Progress, admit_verdicts, cache_key, cached_graph, quiet, write_cache
+from ketrdf.pipeline.cache import (
+    Progress,
+    admit_verdicts,
+    cache_key,
+    cached_graph,
+    quiet,
+    software_fingerprint,
+    write_cache,
+)
 from ketrdf.pipeline.export import export
 from ketrdf.pipeline.qc import QcProblem, load_checks, run_checks
 from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
-from ketrdf.pipeline.validate import ValidationReport, load_shapes, validate
+from ketrdf.pipeline.validate import ValidationReport, load_shapes, shape_queries, validate
+from ketrdf.pipeline.verdict_store import recall, remember
 from ketrdf.project import Project
 from ketrdf.query.descriptions import describe_saved_queries
 from ketrdf.query.gate import check
@@ -77,9 +86,11 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     """Load, reason, validate with SHACL and run the QC checks, in memory; writes nothing.
 
     The QC checks run on the SPARQL engine that goes with ``validator``: with the
-    reference validator, every step runs on a reference engine.
+    reference validator, every step runs on a reference engine. The gate trusts the
+    verdicts this software stored in the user's cache (:mod:`ketrdf.pipeline.verdict_store`).
     """
     progress("loading sources")
+    recall(software_fingerprint())
     saved_queries = load_saved_queries(project.queries_dir)
     for saved in saved_queries.values():  # a saved query the gate refuses fails the build
         check(saved.text, str(saved.path))
@@ -112,7 +123,8 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     """Run the pipeline and replace ``build/`` with the new artefacts in one step; fail on any violation.
 
     A failing build leaves ``build/`` as it was and writes its SHACL report to
-    ``build-failed/validation-report.ttl``.
+    ``build-failed/validation-report.ttl``. The gate's verdicts go to ``build/gate.json``
+    and to the user's cache.
     """
     key = cache_key(project, reasoner.name if reasoner else DEFAULT_REASONER, validator)
     admit_verdicts(project.build_dir, key["software"], progress)
@@ -126,20 +138,23 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     checked.kg.forget_stores()  # the QC engine's copy is not needed for the exports
     out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
     staging = new_folder_beside(out)
+    texts = _query_texts(project)
     try:
-        names = _write_build(staging, checked.kg, report, key, _query_texts(project))
+        names = _write_build(staging, checked.kg, report, key, texts)
         swap_folders(staging, out)
     finally:  # the old build after a swap, or the unfinished new one: never both kept
         shutil.rmtree(staging, ignore_errors=True)
+    remember(key["software"], texts)
     shutil.rmtree(failed, ignore_errors=True)  # a good build supersedes the last failure's report
     return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
 
 
 def _query_texts(project: Project) -> list[str]:
-    """The texts of saved queries, parameter look-ups, QC checks and rules: the verdicts the cache keeps."""
+    """The texts of saved queries, parameter look-ups, QC checks, rules and shapes: the verdicts kept."""
     return [*(saved.text for saved in load_saved_queries(project.queries_dir).values()), *LOOKUP_TEXTS,
             *(check.text for check in load_checks(project.qc_dir)),
-            *(read_query_file(path) for path in project.rule_files())]
+            *(read_query_file(path) for path in project.rule_files()),
+            *(text for _, text in shape_queries(load_shapes(project.shape_files())))]
 
 
 def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str, object],

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +27,9 @@ from typing import TYPE_CHECKING
 from ketrdf.engines.reasoners import DEFAULT_REASONER
 from ketrdf.engines.validators import DEFAULT_VALIDATOR
 from ketrdf.pipeline.catalog import read_import_catalog
+from ketrdf.pipeline.verdict_store import decode, encode
 from ketrdf.project import Project
-from ketrdf.query.gate import Verdict, admit, verdicts
+from ketrdf.query.gate import admit, verdicts
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.rdfio.reading import read_source
 
@@ -61,8 +63,12 @@ def fingerprint(project: Project) -> dict[str, str]:
     return dict(sorted(sums.items()))
 
 
-def _code_fingerprint() -> dict[str, str]:
-    """The version and a hash of ketrdf's own modules, and the installed versions of its dependencies."""
+@cache
+def software_fingerprint() -> dict[str, str]:
+    """The version and a hash of ketrdf's own modules, and the installed versions of its dependencies.
+
+    Worked out once per process: neither changes while it runs.
+    """
     package = Path(__file__).parent.parent
     code = hashlib.sha256()
     for module in sorted(package.rglob("*.py")):
@@ -78,7 +84,7 @@ def _code_fingerprint() -> dict[str, str]:
 def cache_key(project: Project, reasoner: str, validator: str) -> dict[str, object]:
     """Everything that shapes the build's output: sources, engines, ketrdf and its libraries."""
     return {"sources": fingerprint(project), "reasoner": reasoner, "validator": validator,
-            "software": _code_fingerprint()}
+            "software": dict(software_fingerprint())}
 
 
 def triple_counts(kg: KnowledgeGraph) -> dict[str, int]:
@@ -194,9 +200,7 @@ def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
     data = kg.nquads()
     atomic_write_bytes(folder / CACHE_FILE, data)
     cache = {"file": CACHE_FILE, "sha256": hashlib.sha256(data).hexdigest(), "triples": triple_counts(kg)}
-    known = {name: {"form": verdict.form, "projected": list(verdict.projected)}
-             for name, verdict in verdicts(query_texts or []).items()}
-    gate_data = (json.dumps(known, indent=1, sort_keys=True) + "\n").encode()
+    gate_data = (json.dumps(encode(verdicts(query_texts or [])), indent=1, sort_keys=True) + "\n").encode()
     atomic_write_bytes(folder / GATE_FILE, gate_data)
     gate = {"file": GATE_FILE, "sha256": hashlib.sha256(gate_data).hexdigest()}
     manifest = {"manifest": MANIFEST_VERSION, "key": key, "cache": cache, "gate": gate,
@@ -204,20 +208,6 @@ def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     atomic_write_bytes(folder / MANIFEST_FILE, text.encode())
     return [CACHE_FILE, GATE_FILE, MANIFEST_FILE]
-
-
-def _read_verdicts(data: bytes) -> dict[str, Verdict]:
-    """The verdicts of a ``gate.json``; ValueError if it is not one."""
-    raw = json.loads(data)
-    if not isinstance(raw, dict):
-        raise ValueError("not a mapping of digests to verdicts")
-    found = {}
-    for name, entry in raw.items():
-        if not (re.fullmatch(r"[0-9a-f]{64}", name) and isinstance(entry, dict)
-                and isinstance(entry.get("form"), str) and isinstance(entry.get("projected"), list)):
-            raise ValueError(f"not a verdict: {name}")
-        found[name] = Verdict(entry["form"], tuple(str(variable) for variable in entry["projected"]))
-    return found
 
 
 def admit_verdicts(build_dir: Path, software: object, progress: Progress = quiet) -> int:
@@ -240,7 +230,7 @@ def admit_verdicts(build_dir: Path, software: object, progress: Progress = quiet
         data = (build_dir / GATE_FILE).read_bytes()
         if hashlib.sha256(data).hexdigest() != gate.get("sha256"):
             raise ValueError("its hash is not the manifest's")
-        known = _read_verdicts(data)
+        known = decode(json.loads(data))
     except (OSError, ValueError) as error:
         progress(f"damaged {build_dir / GATE_FILE} ({error}): parsing every query again")
         return 0

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from ketrdf.engines.validators import DEFAULT_VALIDATOR, get_validator
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
-from ketrdf.query.gate import prepare
+from ketrdf.query.gate import check
 from ketrdf.rdfio.parse import load_file
 from ketrdf.rdfio.terms import short_name
 from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes
@@ -166,7 +166,7 @@ def check_shapes(shapes: Graph) -> None:
     """Refuse a shapes graph that a validator would check only in part, or that would fetch.
 
     Every ``sh:`` predicate and class of a shape must be one that both validators check;
-    every SPARQL text (``sh:select``, ``sh:ask``) must pass :func:`ketrdf.query.gate.prepare`
+    every SPARQL text (``sh:select``, ``sh:ask``) must pass :func:`ketrdf.query.gate.check`
     with the prefixes its ``sh:prefixes`` declare (so ``SERVICE`` and ``FROM`` are refused).
     """
     for shape in sorted(_shape_nodes(shapes), key=str):
@@ -178,6 +178,16 @@ def check_shapes(shapes: Graph) -> None:
             if predicate == RDF.type and str(value).startswith(str(SH)) and value not in CHECKED_TYPES:
                 raise InputError(f"shapes: {where} is a {_name(shapes, value)}, which ketrdf's "
                                  "validators do not check")
+    for origin, text in shape_queries(shapes):
+        check(text, origin)
+
+
+def shape_queries(shapes: Graph) -> list[tuple[str, str]]:
+    """Each SPARQL text of the shapes, after where it is (``shapes: SHAPE sh:select``).
+
+    A text (``sh:select``, ``sh:ask``) comes with the prefixes its ``sh:prefixes`` declare.
+    """
+    found = []
     for subject, predicate, text in sorted(shapes.triples((None, None, None))):
         if predicate not in (SH.select, SH.ask):
             continue
@@ -188,7 +198,8 @@ def check_shapes(shapes: Graph) -> None:
         }
         header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
         where = _name(shapes, _owner(shapes, subject))
-        prepare(header + str(text), f"shapes: {where} {_name(shapes, predicate)}")
+        found.append((f"shapes: {where} {_name(shapes, predicate)}", header + str(text)))
+    return found
 
 
 def validate(data: KnowledgeGraph | Graph, shapes: Graph,

@@ -9,8 +9,6 @@ tests fail: they are never skipped.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections import defaultdict
 
 import pytest
@@ -20,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.vocabulary import KET
-from tests.support.owl_checker import CHECKER, java_classpath
+from tests.support.owl_checker import owl_check
 from tests.support.paths import DATA
 
 # HermiT and the OWL API, in Java; on one xdist worker, so that Java runs once for the module
@@ -143,10 +141,6 @@ def test_the_lists_find_what_they_look_for() -> None:
 @pytest.fixture(scope="module")
 def owl_report(reasoned: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """What OwlCheck.java finds in each graph: `check: finding` lines by graph name."""
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("java not found: `scripts/store install` (run by `make test`) installs Debian's "
-                    "default-jre-headless")
     folder = tmp_path_factory.mktemp("owl")
     asserted = union_copy([reasoned.ontology, reasoned.content])
     graphs = {
@@ -157,13 +151,9 @@ def owl_report(reasoned: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactor
     }
     for name, graph in graphs.items():
         graph.serialize(folder / f"{name}.owl", format="xml")
-    files = [f"{name}.owl" for name in graphs]
-    done = subprocess.run([java, "-cp", java_classpath(), str(CHECKER), *files], cwd=folder,
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
+    findings = owl_check([f"{name}.owl" for name in graphs], folder)
     report: dict[str, list[str]] = {name: [] for name in graphs}
-    for line in done.stdout.splitlines():
-        file, check, finding = line.split("\t", 2)
+    for file, check, finding in findings:
         report[file.removesuffix(".owl")].append(f"{check}: {finding}")
     return report
 

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Cache bytecode and pytest's rewritten asserts even where the environment says not to:
 # without the cache every run compiles src/ and tests/ again (a sixth of `make check`).
 unexport PYTHONDONTWRITEBYTECODE
-.PHONY: help run build site answers docs check unit test pytest lint typecheck lock clean
+.PHONY: help run build site answers docs check unit test pytest suite lint typecheck lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -41,10 +41,14 @@ check: lint typecheck unit ## the loop while editing: ruff, mypy and the unit te
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not integration"
 
-test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
+test: $(STAMP) ## set up, then ruff, mypy and the whole test suite (the stores start meanwhile)
+	@scripts/with-stores $(MAKE) --no-print-directory lint typecheck suite
 
 pytest: $(STAMP) ## the tests, with an Oxigraph and a Virtuoso server started for them (scripts/store)
-	@scripts/with-stores $(BIN)/pytest; status=$$?; \
+	@scripts/with-stores $(MAKE) --no-print-directory suite
+
+suite: # the whole suite; the stores are those scripts/with-stores started
+	@$(BIN)/pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; fi; exit $$status
 
 lint: $(STAMP)

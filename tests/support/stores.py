@@ -82,16 +82,30 @@ def stop_store(store: Store) -> None:
     subprocess.run([str(STORE_SCRIPT), "stop", str(store.folder)], check=False, timeout=60)
 
 
+#: How long a test waits for a store that scripts/with-stores is still starting (Virtuoso: 10-20 s).
+STARTING_SECONDS = 120.0
+
+
 def shared_store(kind: str, scratch: Path) -> tuple[Store, bool]:
-    """The store `make test` started (scripts/with-stores), or a new one; True if we own it."""
+    """The store `make test` started (scripts/with-stores), or a new one; True if we own it.
+
+    scripts/with-stores starts Virtuoso while the tests run: its ``env`` appears once it
+    answers, ``virtuoso.failed`` (the reason) if it cannot; this waits for either.
+    """
     shared = os.environ.get("KETRDF_TEST_STORES")
-    if shared:
-        folder = Path(shared) / kind
-        if not (folder / "env").is_file():
-            pytest.fail(f"{kind} was not started by scripts/with-stores ({folder}/env missing)",
-                        pytrace=False)
-        return read_store(folder), False
-    return start_store(kind, scratch / kind), True
+    if not shared:
+        return start_store(kind, scratch / kind), True
+    folder, failed = Path(shared) / kind, Path(shared) / f"{kind}.failed"
+    deadline = time.monotonic() + STARTING_SECONDS
+    while not (folder / "env").is_file():
+        if failed.is_file():
+            reason = failed.read_text(encoding="utf-8", errors="replace")[-2000:]
+            pytest.fail(f"scripts/with-stores could not start {kind}: {reason}", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(f"{kind} was not started by scripts/with-stores ({folder}/env missing after "
+                        f"{STARTING_SECONDS:.0f} s)", pytrace=False)
+        time.sleep(0.2)
+    return read_store(folder), False
 
 
 Action = Callable[[], None]

@@ -10,7 +10,8 @@ from tests.support.paths import REPO
 PACKAGE = REPO / "src" / "ketrdf"
 # Top to bottom, as the README's Architecture section lists them.
 LAYERS = ("cli", "__init__", "release", "present", "answer", "stores", "pipeline", "external", "engines",
-          "query", "rdfio.writers", "knowledge_graph", "rdfio", "project", "vocabulary", "prefixes", "errors")
+          "query", "rdfio.writers", "knowledge_graph", "rdfio", "project", "installed", "vocabulary",
+          "prefixes", "errors")
 
 
 def _layer(module: str) -> int:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from ketrdf.errors import InputError
+from ketrdf.installed import installed_version
 
 ONTOLOGY_FILE = "ketrdf.ttl"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -24,7 +24,7 @@ def user_cache_dir() -> Path:
     """Ketrdf's cache for this version: ``$XDG_CACHE_HOME/ketrdf/VERSION`` (``~/.cache`` by default)."""
     configured = os.environ.get("XDG_CACHE_HOME", "")
     base = Path(configured) if Path(configured).is_absolute() else Path.home() / ".cache"
-    return base / "ketrdf" / metadata.version("ketrdf")
+    return base / "ketrdf" / installed_version("ketrdf")
 
 
 @dataclass(frozen=True)

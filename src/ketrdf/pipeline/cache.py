@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ketrdf.engines.reasoners import DEFAULT_REASONER
 from ketrdf.engines.validators import DEFAULT_VALIDATOR
+from ketrdf.installed import installed_version, requirements_of
 from ketrdf.pipeline.catalog import read_import_catalog
 from ketrdf.pipeline.verdict_store import decode, encode
 from ketrdf.project import Project
@@ -73,11 +72,9 @@ def software_fingerprint() -> dict[str, str]:
     code = hashlib.sha256()
     for module in sorted(package.rglob("*.py")):
         code.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes() + b"\0")
-    found = {"ketrdf": metadata.version("ketrdf"), "ketrdf-code": code.hexdigest()}
-    for requirement in metadata.requires("ketrdf") or []:
-        name = re.match(r"[A-Za-z0-9._-]+", requirement)
-        if name and "extra ==" not in requirement:
-            found[name.group()] = metadata.version(name.group())
+    found = {"ketrdf": installed_version("ketrdf"), "ketrdf-code": code.hexdigest()}
+    for name in requirements_of("ketrdf"):
+        found[name] = installed_version(name)
     return found
 
 

@@ -6,6 +6,9 @@ import importlib.util
 from pathlib import Path
 
 CHECKER = Path(__file__).resolve().parent / "owl" / "OwlCheck.java"
+#: The JIT's quick tier only: a check runs for seconds, too short for the optimising compiler
+#: to pay back its CPU (half of the check's CPU without this option, on the release's forms).
+JVM_OPTIONS = ("-XX:TieredStopAtLevel=1",)
 
 
 def java_classpath() -> str:

@@ -215,7 +215,7 @@ def test_the_installed_wheel_answers_a_saved_query_outside_any_checkout(tmp_path
                          env).strip())
     # a path line only: the .pth files there (this checkout's editable install) are not read
     (venv_site / "locked-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    pip: list[str | Path] = [sys.executable, "-m", "pip", "--python", python]
+    pip: list[str | Path] = [python, "-m", "pip"]  # this environment's pip, run by the new venv's Python
     run([*pip, "install", "--quiet", "--no-deps", "--no-index", wheel], tmp_path, env)
     run([*pip, "check"], tmp_path, env)
 
@@ -229,6 +229,10 @@ def test_the_installed_wheel_answers_a_saved_query_outside_any_checkout(tmp_path
     installed_files = sorted(site.rglob("*"))
 
     ketrdf_command = venv / "bin" / "ketrdf"
+    built = run([ketrdf_command, "--quiet", "build"], outside, env)
+    build_dir = tmp_path / "cache" / "ketrdf" / metadata.version("ketrdf") / "build"
+    assert f"wrote {build_dir / 'ketrdf.trig'}" in built
+    # the query reads the build in the user's cache
     answer = json.loads(run([ketrdf_command, "--quiet", "query", "run", "antidepressant-ranking",
                              "--format", "json"], outside, env))
     found: dict[str, int] = {}
@@ -237,9 +241,6 @@ def test_the_installed_wheel_answers_a_saved_query_outside_any_checkout(tmp_path
         found[binding["inferior_label"]["value"]] = int(binding["inferior_rank"]["value"])
     assert found == TABLE_2_ANTIDEPRESSANT_RANKS
 
-    built = run([ketrdf_command, "--quiet", "build"], outside, env)
-    build_dir = tmp_path / "cache" / "ketrdf" / metadata.version("ketrdf") / "build"
-    assert f"wrote {build_dir / 'ketrdf.trig'}" in built
     exported = run([ketrdf_command, "--quiet", "export", "--format", "turtle"], outside, env)
     assert Graph().parse(data=exported, format="turtle")
     assert sorted(site.rglob("*")) == installed_files  # nothing written into site-packages

@@ -32,7 +32,7 @@ from pathlib import Path
 import curies
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
-from rdflib.compare import graph_diff, to_canonical_graph, to_isomorphic
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -375,12 +375,36 @@ def _axiom_changes(old: _Side, new: _Side) -> list[Change]:
 
 
 def _count(old: Graph, new: Graph) -> GraphCount:
-    """Triple counts, and triples added and removed with blank nodes matched by structure."""
-    if not any(isinstance(term, BNode) for graph in (old, new) for triple in graph for term in triple):
-        return GraphCount(len(old), len(new), len(new - old), len(old - new))
-    old_canonical, new_canonical = to_isomorphic(old), to_isomorphic(new)
-    _both, only_old, only_new = graph_diff(old_canonical, new_canonical)
-    return GraphCount(len(old), len(new), len(only_new), len(only_old))
+    """Triple counts, and triples added and removed with blank nodes matched by structure.
+
+    Triples without blank nodes are compared as they are; those with blank nodes in the
+    canonical form rdflib gives them (a blank node's canonical label depends on those triples only).
+    """
+    (old_ground, old_blank), (new_ground, new_blank) = _split(old), _split(new)
+    if old_blank or new_blank:
+        old_blank, new_blank = _canonical(old_blank), _canonical(new_blank)
+    return GraphCount(len(old), len(new), len(new_ground - old_ground) + len(new_blank - old_blank),
+                      len(old_ground - new_ground) + len(old_blank - new_blank))
+
+
+Triple = tuple[Node, Node, Node]
+
+
+def _split(graph: Graph) -> tuple[set[Triple], set[Triple]]:
+    """The graph's triples without a blank node, and those with one."""
+    ground: set[Triple] = set()
+    blank: set[Triple] = set()
+    for triple in graph:
+        (blank if any(isinstance(term, BNode) for term in triple) else ground).add(triple)
+    return ground, blank
+
+
+def _canonical(triples: set[Triple]) -> set[Triple]:
+    """The triples with their blank nodes labelled by rdflib's canonical form."""
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return set(to_canonical_graph(graph))
 
 
 def markdown(diff: Diff, title: str | None = None) -> str:

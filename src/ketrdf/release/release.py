@@ -108,10 +108,10 @@ def _write(folder: Path, project: Project, kg: KnowledgeGraph, version: Version,
     """Write every file of the release into ``folder``; return their sizes by relative path."""
     kg = versioned(kg, version)
     files: dict[str, bytes] = {}
-    for stem, graph in ontology.forms(kg).items():
+    for stem, graph in ontology.forms(kg).items():  # new graphs: each file's version IRI is set in place
         for suffix in ontology.SYNTAXES:
             name = stem + suffix
-            released = ontology.with_version(graph, version, name)
+            released = ontology.set_version(graph, version, name)
             files[name] = ontology.serialize(released, name)
             ontology.check_reads_back(files[name], released, name)
     for shape in project.shape_files():

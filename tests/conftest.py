@@ -16,6 +16,7 @@ from ketrdf.pipeline.build import Checked, build, check_graph
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
 from tests.support.paths import REPO
+from tests.support.site import site, site_dir  # noqa: F401 (fixtures shared by tests/present and tests/browser)
 from tests.support.stores import Store, shared_store, start_store, stop_store
 
 # A harness that starts the tests as a background job hands SIGINT down ignored, and a

@@ -5,7 +5,8 @@ so ``make test`` installs them); Selenium never downloads a driver or a browser 
 driver is ``/usr/bin/chromedriver``, given by path. Without them the tests fail, never skip.
 One browser (``browser``, with the DevTools network log) and one ``ketrdf serve`` of the review's
 site are shared by all the tests; ``quiet_browser`` (console log only) loads every page of the site
-(``test_every_page.py``). ``xdist_group("browser")`` keeps them on one worker.
+(``test_every_page.py``). ``xdist_group(SITE_GROUP)`` keeps them on one worker, with the site tests
+of ``tests/present``: the site (``site_dir``, tests/support/site.py) is written once for all.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 
-from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.project import Project
 from tests.support.paths import REPO
 from tests.support.stores import served
@@ -35,16 +35,6 @@ SCREENSHOTS = REPO / "build" / "screenshots"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--window-size=1280,1000")
-
-
-@pytest.fixture(scope="session")
-def site_dir(reasoned: KnowledgeGraph, project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The review's site, written once for the session, as ``ketrdf site`` writes it."""
-    from ketrdf.present.site.build import build_site
-
-    folder = tmp_path_factory.mktemp("site") / "site"
-    build_site(project, reasoned, folder)
-    return folder
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,9 @@ import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 
 from tests.browser.conftest import console_errors
+from tests.support.site import SITE_GROUP
 
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = pytest.mark.xdist_group(SITE_GROUP)
 
 HERE = Path(__file__).parent
 LOAD_PAGES = (HERE / "load_pages.js").read_text(encoding="utf-8")

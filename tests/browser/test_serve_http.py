@@ -12,8 +12,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from ketrdf.vocabulary import BASE
+from tests.support.site import SITE_GROUP
 
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = pytest.mark.xdist_group(SITE_GROUP)
 
 CHROMIUM_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 CLAIM = "resource/claim/ENAN-9"

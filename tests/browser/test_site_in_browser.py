@@ -28,8 +28,9 @@ from ketrdf.project import Project
 from ketrdf.query.saved import load_saved_queries
 from ketrdf.vocabulary import BASE, KR, PREFIXES, prefix_converter
 from tests.browser.conftest import console_errors, requested_urls, screenshot, screenshot_path
+from tests.support.site import SITE_GROUP
 
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = pytest.mark.xdist_group(SITE_GROUP)
 
 ENAN_9 = "resource/claim/ENAN-9"
 #: ENAN-9 cites references 28, 30, 31, 32 and 35 (review digest, ENAN-9).

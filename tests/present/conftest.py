@@ -1,7 +1,6 @@
-"""The review's graph read for views, and its site, each made once per test worker.
+"""The review's graph read for views, and each saved query's answer, made once per test worker.
 
-The tests that use ``site`` run in one ``xdist_group`` (``SITE_GROUP``), so one worker
-builds the site once for all of them.
+The site itself (``site``, ``site_dir``) is in ``tests/support/site.py``, shared with the browser tests.
 """
 
 from __future__ import annotations
@@ -11,12 +10,9 @@ import pytest
 from ketrdf.answer import answer_queries, query_engine
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.present.reader import GraphReader
-from ketrdf.present.site.writer import SiteFiles, SiteOptions
 from ketrdf.project import Project
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import load_saved_queries
-
-SITE_GROUP = "site"
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +27,3 @@ def saved_answers(reasoned: KnowledgeGraph, project: Project) -> dict[str, Query
     saved = load_saved_queries(project.queries_dir)
     answers = answer_queries(reasoned, list(saved.values()), None, query_engine(reasoned, "oxigraph"))
     return {answer.query.name: answer.result for answer in answers}
-
-
-@pytest.fixture(scope="session")
-def site(reasoned: KnowledgeGraph, project: Project, reader: GraphReader,
-         saved_answers: dict[str, QueryResult]) -> dict[str, bytes]:
-    """Every file of the review's site (English and Japanese), by path."""
-    saved = load_saved_queries(project.queries_dir)
-    return SiteFiles(reader, reasoned, saved, saved_answers, SiteOptions()).files()

@@ -19,7 +19,7 @@ from ketrdf.present.vocabulary_docs import read_index
 from ketrdf.query.results import QueryResult
 from ketrdf.rdfio.writers import serialize, serialize_graph
 from ketrdf.vocabulary import KET
-from tests.present.conftest import SITE_GROUP
+from tests.support.site import SITE_GROUP
 
 ENAN_9 = "https://w3id.org/ketrdf/resource/claim/ENAN-9"
 

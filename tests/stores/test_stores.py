@@ -353,9 +353,9 @@ def test_exports_round_trip_through_oxigraph(reasoned: KnowledgeGraph, empty_oxi
         local.parse(data=data, format=output_format)
         remote.parse(data=returned, format="nquads")
         for name in NAMED_GRAPHS:
+            assert len(remote.graph(URIRef(name))) == len(reasoned.named_graphs()[URIRef(name)])
             assert isomorphic(decimals_by_value(local.graph(URIRef(name))),
                               decimals_by_value(remote.graph(URIRef(name)))), name
-            assert len(remote.graph(URIRef(name))) == len(reasoned.named_graphs()[URIRef(name)])
     else:
         parser = "json-ld" if output_format == "jsonld" else output_format
         local_graph = Graph().parse(data=data, format=parser)
@@ -364,13 +364,13 @@ def test_exports_round_trip_through_oxigraph(reasoned: KnowledgeGraph, empty_oxi
 
 
 def decimals_by_value(graph: Graph) -> Graph:
-    """The graph with xsd:decimal literals in one spelling: Oxigraph stores 3.0 as 3 (same value)."""
-    result = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD.decimal:
-            o = Literal(format(o.toPython().normalize(), "f"), datatype=XSD.decimal)
-        result.add((s, p, o))
-    return result
+    """``graph``, changed in place, with xsd:decimal literals in one spelling: Oxigraph stores 3.0 as 3
+    (same value)."""
+    decimals = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype == XSD.decimal]
+    for s, p, o in decimals:
+        graph.remove((s, p, o))
+        graph.add((s, p, Literal(format(o.toPython().normalize(), "f"), datatype=XSD.decimal)))
+    return graph
 
 
 @pytest.mark.parametrize("bad", [

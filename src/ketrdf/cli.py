@@ -625,21 +625,22 @@ def serve(ctx: click.Context, port: int, host: str, site_dir: Path | None, no_si
     Resource and term IRIs resolve with content negotiation; the endpoint is /sparql.
     Updates, SERVICE and FROM are refused; each query is bounded in time and answer size.
     """
-    from ketrdf.stores.serve import HOST, Limits
+    from ketrdf.stores.serve import HOST, Limits, listen
     from ketrdf.stores.serve import serve as run_server
 
-    kg = _graph(ctx)
     if no_site and site_dir is not None:
         raise click.UsageError("give --site DIR or --no-site, not both")
-    site, written = (None, "no site") if no_site else _site_folder(ctx, kg, site_dir)
+    with listen(host, port) as server:  # a port in use is reported before the graph is loaded
+        kg = _graph(ctx)
+        site, written = (None, "no site") if no_site else _site_folder(ctx, kg, site_dir)
 
-    def ready(url: str) -> None:
-        click.echo(f"serving {url} ({written}) and the SPARQL endpoint {url}sparql "
-                   "(default graph: the union of ketrdf's graphs); Ctrl-C stops it", err=True)
-        if host != HOST:
-            click.echo(f"listening on {host}, not only on {HOST}: other machines can reach it", err=True)
+        def ready(url: str) -> None:
+            click.echo(f"serving {url} ({written}) and the SPARQL endpoint {url}sparql "
+                       "(default graph: the union of ketrdf's graphs); Ctrl-C stops it", err=True)
+            if host != HOST:
+                click.echo(f"listening on {host}, not only on {HOST}: other machines can reach it", err=True)
 
-    ctx.exit(run_server(kg, port, ready, Limits(timeout, max_answer_mb * 2**20), site, host))
+        ctx.exit(run_server(kg, server, ready, Limits(timeout, max_answer_mb * 2**20), site))
 
 
 @main.command("import")

@@ -53,12 +53,13 @@ def test_serve_answers_iris_files_and_queries_on_one_port(review_build: Project,
         assert _get(root + "query?query=ASK%7B%7D", "application/sparql-results+json")[0] == 200
 
 
-def test_serve_on_a_port_in_use_is_a_one_line_error_with_exit_2(review_build: Project) -> None:
+def test_serve_on_a_port_in_use_is_a_one_line_error_with_exit_2(tmp_path: Path) -> None:
+    """The port is taken before anything is loaded: a folder with no project at all gets the same error."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", free_port()))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "ketrdf", "--project", str(review_build.root), "-q",
+        done = subprocess.run([sys.executable, "-m", "ketrdf", "--project", str(tmp_path), "-q",
                                "serve", "--port", str(port)], capture_output=True, text=True, timeout=300,
                               check=False)
     assert done.returncode == 2

@@ -330,6 +330,7 @@ class _GateServer(ThreadingHTTPServer):
     """The gate's HTTP server; it stops when the Oxigraph server stops by itself."""
 
     daemon_threads = True
+    host: str  # as the user named it
     oxigraph: Oxigraph
 
     def service_actions(self) -> None:
@@ -338,14 +339,29 @@ class _GateServer(ThreadingHTTPServer):
             raise StoreError(f"the oxigraph server stopped: {message[-300:]}")
 
 
-def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _url: None,
-          limits: Limits = Limits(), site: Path | None = None, host: str = HOST) -> int:
-    """Load ``kg`` into a temporary Oxigraph store and serve it through the gate until interrupted.
+def listen(host: str, port: int) -> _GateServer:
+    """The gate's server, bound to ``host:port`` but not serving yet (:func:`serve` does).
+
+    ``ketrdf serve`` binds first, so a port in use is reported before the graph is loaded;
+    the caller closes the server (``with listen(...) as server``).
+    """
+    try:
+        server = _GateServer((host, port), BaseHTTPRequestHandler, bind_and_activate=True)
+    except OSError as error:
+        raise InputError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
+    server.host = host
+    return server
+
+
+def serve(kg: KnowledgeGraph, gate_server: _GateServer, ready: Callable[[str], None] = lambda _url: None,
+          limits: Limits = Limits(), site: Path | None = None) -> int:
+    """Load ``kg`` into a temporary Oxigraph store and serve it through ``gate_server`` until interrupted.
 
     The default graph is the union of the named graphs, so the saved queries run unchanged.
     With ``site``, that folder is served too. ``ready`` gets the server's root URL once it
-    listens on ``host`` (loopback unless the user chose another address).
+    answers (on a loopback address unless the user chose another).
     """
+    host, port = gate_server.host, gate_server.server_address[1]
     binary = oxigraph_binary()
     with tempfile.TemporaryDirectory(prefix="ketrdf-serve-") as folder:
         data = Path(folder) / "ketrdf.nq"
@@ -355,10 +371,6 @@ def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _
                                 capture_output=True, text=True, check=False)
         if loaded.returncode != 0:
             raise StoreError(f"oxigraph could not load the graph: {loaded.stderr.strip()[:300]}")
-        try:
-            gate_server = _GateServer((host, port), BaseHTTPRequestHandler, bind_and_activate=True)
-        except OSError as error:
-            raise InputError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
         # SIGTERM ends ketrdf like Ctrl-C: through the finally below, which stops the server too
         signal.signal(signal.SIGTERM, _interrupt)
         oxigraph: Oxigraph | None = None
@@ -374,7 +386,6 @@ def serve(kg: KnowledgeGraph, port: int, ready: Callable[[str], None] = lambda _
         except KeyboardInterrupt:
             pass
         finally:
-            gate_server.server_close()
             if oxigraph is not None:
                 oxigraph.stop()
         return 0

@@ -27,6 +27,7 @@ from rdflib import Dataset, Literal
 from rdflib.namespace import SKOS
 
 from ketrdf.cli import main
+from ketrdf.installed import installed_version
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline import cache as cache_module
 from ketrdf.pipeline.cache import CACHE_FILE, MANIFEST_FILE, cached_graph
@@ -255,11 +256,8 @@ def test_the_reasoner_the_validator_and_ketrdf_are_in_the_key(
     assert not rebuilds(project_built, ())
     assert rebuilds(project_built, ("--reasoner", "owlrl"))
     assert rebuilds(project_built, ("--validator", "pyshacl"))
-    from importlib import metadata
-
-    real_version = metadata.version
-    monkeypatch.setattr("importlib.metadata.version",
-                        lambda name: "99.0" if name == "ketrdf" else real_version(name))
+    monkeypatch.setattr(cache_module, "installed_version",
+                        lambda name: "99.0" if name == "ketrdf" else installed_version(name))
     # the fingerprint is worked out once per process: a fresh one, as a new process would
     monkeypatch.setattr(cache_module, "software_fingerprint", functools.cache(
         cache_module.software_fingerprint.__wrapped__))

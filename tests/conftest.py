@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import Checked, build, check_graph
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
+from ketrdf.query import gate as gate_module
 from tests.support.paths import REPO
 from tests.support.site import site, site_dir  # noqa: F401 (fixtures shared by tests/present and tests/browser)
 from tests.support.stores import Store, shared_store, start_store, stop_store
@@ -63,6 +64,21 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         del os.environ["XDG_CACHE_HOME"]
     else:
         os.environ["XDG_CACHE_HOME"] = before
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The texts the SPARQL gate parses while the test runs, from a new process's state (no verdict)."""
+    seen: list[str] = []
+    real: Callable[[str], object] = gate_module._parse.__wrapped__
+
+    def counting(text: str) -> object:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(gate_module, "_parse", counting)
+    monkeypatch.setattr(gate_module, "_VERDICTS", {})
+    yield seen
 
 
 @pytest.fixture(scope="session")

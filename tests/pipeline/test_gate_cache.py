@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,21 +37,6 @@ def built(first_build: Project, tmp_path: Path) -> Project:
     """A scratch copy of the built project."""
     shutil.copytree(first_build.root, tmp_path / "project")
     return Project(tmp_path / "project")
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The texts the gate parses, from a fresh process's state (no verdict known)."""
-    seen: list[str] = []
-    real: Callable[[str], object] = gate_module._parse.__wrapped__
-
-    def counting(text: str) -> object:
-        seen.append(text)
-        return real(text)
-
-    monkeypatch.setattr(gate_module, "_parse", counting)
-    monkeypatch.setattr(gate_module, "_VERDICTS", {})
-    yield seen
 
 
 def software(project: Project) -> object:

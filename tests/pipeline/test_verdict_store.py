@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,21 +27,6 @@ SERVICE = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return tmp_path / "cache"
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The texts the gate parses, from a fresh process's state (no verdict known)."""
-    seen: list[str] = []
-    real: Callable[[str], object] = gate_module._parse.__wrapped__
-
-    def counting(text: str) -> object:
-        seen.append(text)
-        return real(text)
-
-    monkeypatch.setattr(gate_module, "_parse", counting)
-    monkeypatch.setattr(gate_module, "_VERDICTS", {})
-    yield seen
 
 
 def forget(monkeypatch: pytest.MonkeyPatch) -> None:

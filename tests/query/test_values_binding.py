@@ -7,8 +7,6 @@ verdict: no SERVICE, FROM or update can come in with a parameter's value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
@@ -29,21 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 SAVED = {name: saved for name, saved in load_saved_queries(REPO / "queries").items() if saved.params}
 #: A literal that would reach out if it were read as query text instead of a string
 HOSTILE = '"} } SERVICE <http://example.org/sparql> { ?a ?b ?c } #\n\'{ WHERE { \\'
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The texts the gate parses while the test runs (a fresh, empty verdict table)."""
-    seen: list[str] = []
-    real: Callable[[str], object] = gate_module._parse.__wrapped__
-
-    def counting(text: str) -> object:
-        seen.append(text)
-        return real(text)
-
-    monkeypatch.setattr(gate_module, "_parse", counting)
-    monkeypatch.setattr(gate_module, "_VERDICTS", {})
-    yield seen
 
 
 def test_binding_parameters_does_not_parse_the_query_again(parses: list[str]) -> None:

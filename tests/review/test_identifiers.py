@@ -61,7 +61,8 @@ def test_no_doi_contradicts_its_reference(project: Project, table: MappingTable,
 def test_every_journal_has_a_registrant(project: Project, reasoned: KnowledgeGraph) -> None:
     from rdflib.namespace import DCTERMS
 
-    journals = {reasoned.union().value(ref, DCTERMS.isPartOf) for ref in _references(reasoned)}
+    union = reasoned.union()
+    journals = {union.value(ref, DCTERMS.isPartOf) for ref in _references(reasoned)}
     assert journals <= set(_registrants(project))
 
 

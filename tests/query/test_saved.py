@@ -47,7 +47,7 @@ CATALOGUE = {
 }
 
 
-def test_every_saved_query_has_a_header_and_runs_on_its_example(
+def test_every_saved_query_has_a_header_and_runs_on_its_example(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     assert set(saved_queries) >= CATALOGUE
@@ -55,16 +55,16 @@ def test_every_saved_query_has_a_header_and_runs_on_its_example(
         assert saved.title and saved.question, saved.name
         required = {p.name for p in saved.params if p.required}
         assert required <= set(saved.example), f"{saved.name}: its example lacks {required}"
-        rows = run_saved_query(reasoned.union(), saved, saved.example).rows
+        rows = run_saved_query(reasoned_union, saved, saved.example).rows
         # queries over import modules answer once a module is extracted (tests/external/test_obo_link.py)
         assert rows or "imports" in saved.tags, saved.name
 
 
-def test_t2_antidepressant_ranking_r_first_s_last(
+def test_t2_antidepressant_ranking_r_first_s_last(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # T2-antidepressant: (R)-ketamine > (R,S)-ketamine > (S)-ketamine.
-    rows = ranking_rows(reasoned.union(), saved_queries)
+    rows = ranking_rows(reasoned_union, saved_queries)
     pairs = [(row["superior_label"], row["inferior_label"]) for row in rows]
     assert pairs == [
         ("(R)-ketamine", "(R,S)-ketamine"),
@@ -76,10 +76,10 @@ def test_t2_antidepressant_ranking_r_first_s_last(
     assert ranks == {"(R)-ketamine": "1", "(R,S)-ketamine": "2", "(S)-ketamine": "3"}
 
 
-def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9_and_17(
+def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9_and_17(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    rows = {(r["superior"], r["inferior"]): r for r in ranking_rows(reasoned.union(), saved_queries)}
+    rows = {(r["superior"], r["inferior"]): r for r in ranking_rows(reasoned_union, saved_queries)}
     r_over_s = rows[(str(KR["r-ketamine"]), str(KR["s-ketamine"]))]
     assert r_over_s["basis"] == "stated and inferred"
     assert {"ENAN-9", "ENAN-17"} <= set(r_over_s["stated_by"].split(", "))
@@ -94,17 +94,18 @@ def test_ranking_is_empty_without_reasoning(
     assert ranking_rows(unreasoned.union(), saved_queries) == []
 
 
-def test_ranking_in_japanese(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    rows = ranking_rows(reasoned.union(), saved_queries, lang="ja")
+def test_ranking_in_japanese(reasoned_union: Graph,
+        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    rows = ranking_rows(reasoned_union, saved_queries, lang="ja")
     assert rows[0]["superior_label"] == "(R)-ケタミン"
 
 
-def test_evidence_for_enan_9_lists_its_five_references(
+def test_evidence_for_enan_9_lists_its_five_references(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # ENAN-9 cites references 28, 30, 31, 32 and 35, from animal models of depression; the
     # review names no species for them.
-    result = run_saved_query(reasoned.union(), saved_queries["evidence"], {"claim": "ENAN-9"})
+    result = run_saved_query(reasoned_union, saved_queries["evidence"], {"claim": "ENAN-9"})
     index = {var: i for i, var in enumerate(result.variables)}
     numbers = sorted(int(str(row[index["reference_number"]])) for row in result.rows)
     assert numbers == [28, 30, 31, 32, 35]
@@ -117,15 +118,15 @@ def test_unknown_query_lists_the_valid_names(saved_queries: dict[str, SavedQuery
         find_query(saved_queries, "nope")
 
 
-def test_missing_and_unknown_parameters_list_the_parameters(
+def test_missing_and_unknown_parameters_list_the_parameters(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     with pytest.raises(
         InputError, match=r"needs parameter 'a'; parameters: a \(ket:ChemicalEntity, required\)"
     ):
-        run_saved_query(reasoned.union(), saved_queries["compare"], {})
+        run_saved_query(reasoned_union, saved_queries["compare"], {})
     with pytest.raises(InputError, match="has no parameter 'colour'"):
-        run_saved_query(reasoned.union(), saved_queries["evidence"], {"claim": "ENAN-9", "colour": "red"})
+        run_saved_query(reasoned_union, saved_queries["evidence"], {"claim": "ENAN-9", "colour": "red"})
 
 
 INJECTIONS = [
@@ -149,10 +150,10 @@ def test_parameter_values_are_bound_not_pasted(tmp_path: Path, value: str) -> No
     assert result.rows == ((Literal(value),),)
 
 
-def test_evidence_with_an_injected_claim_id_finds_nothing(
+def test_evidence_with_an_injected_claim_id_finds_nothing(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    union = reasoned.union()
+    union = reasoned_union
     evidence = saved_queries["evidence"]
     for value in INJECTIONS:
         with pytest.raises(InputError, match=r"parameter 'claim'.*choices: ANIM-1"):
@@ -174,8 +175,8 @@ def test_adhoc_sparql_syntax_error_is_a_query_error() -> None:
         run_sparql(Graph(), "SELEC ?x WHERE { ?x ?y ?z }")
 
 
-def test_adhoc_ask(reasoned: KnowledgeGraph) -> None:
-    result = run_sparql(reasoned.union(), "ASK { kr:r-ketamine ket:moreAntidepressantThan kr:s-ketamine }")
+def test_adhoc_ask(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+    result = run_sparql(reasoned_union, "ASK { kr:r-ketamine ket:moreAntidepressantThan kr:s-ketamine }")
     assert result.boolean is True
 
 
@@ -193,13 +194,13 @@ def test_queries_that_would_fetch_from_the_web_are_refused(text: str) -> None:
         run_sparql(Graph(), text)
 
 
-def test_values_binding_for_endpoints_gives_the_same_answers(project: Project,
+def test_values_binding_for_endpoints_gives_the_same_answers(reasoned_union: Graph, project: Project,
                                                              reasoned: KnowledgeGraph) -> None:
     """The text sent to a remote endpoint (VALUES instead of initBindings) answers the same here."""
     from ketrdf.query.parameters import bind_parameters
     from ketrdf.query.values import with_values
 
-    union = reasoned.union()
+    union = reasoned_union
     for saved in load_saved_queries(project.queries_dir).values():
         bindings = bind_parameters(saved, saved.example, RdflibEngine(union))
         inline = run_sparql(union, with_values(saved.text, bindings, saved.name))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ketrdf.errors import InputError
@@ -52,16 +52,17 @@ def test_linked_references_count(table: MappingTable, reasoned: KnowledgeGraph) 
     assert counts == {"doi": 20, "pubmed": 11}
 
 
-def test_no_doi_contradicts_its_reference(project: Project, table: MappingTable,
+def test_no_doi_contradicts_its_reference(reasoned_union: Graph, project: Project, table: MappingTable,
                                           reasoned: KnowledgeGraph) -> None:
-    assert doi_conflicts(reasoned.union(), table.mappings, _registrants(project)) == []
+    assert doi_conflicts(reasoned_union, table.mappings, _registrants(project)) == []
 
 
 @pytest.mark.integration  # loads bioregistry
-def test_every_journal_has_a_registrant(project: Project, reasoned: KnowledgeGraph) -> None:
+def test_every_journal_has_a_registrant(reasoned_union: Graph,
+        project: Project, reasoned: KnowledgeGraph) -> None:
     from rdflib.namespace import DCTERMS
 
-    union = reasoned.union()
+    union = reasoned_union
     journals = {union.value(ref, DCTERMS.isPartOf) for ref in _references(reasoned)}
     assert journals <= set(_registrants(project))
 
@@ -73,22 +74,24 @@ def test_every_journal_has_a_registrant(project: Project, reasoned: KnowledgeGra
     # [1] is Biol Psychiatry of 2000: an Elsevier DOI, but of [23]'s 2015
     ("ref:1", "doi:10.1016/S0006-3223(99)00230-9", "doi:10.1016/j.biopsych.2015.10.018", "embeds 2015"),
 ])
-def test_a_wrong_doi_is_caught(project: Project, reasoned: KnowledgeGraph, tmp_path: Path, ref: str, old: str,
+def test_a_wrong_doi_is_caught(reasoned_union: Graph,
+        project: Project, reasoned: KnowledgeGraph, tmp_path: Path, ref: str, old: str,
                                new: str, message: str) -> None:
     text = project.mappings_file.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith(f"{ref}\t") and f"\t{old}\t" in line)
     broken = tmp_path / "wrong-doi.sssom.tsv"
     broken.write_text(text.replace(row, row.replace(f"\t{old}\t", f"\t{new}\t")), encoding="utf-8")
     mappings = read_table(broken, project.prefixes_file).mappings
-    conflicts = doi_conflicts(reasoned.union(), mappings, _registrants(project))
+    conflicts = doi_conflicts(reasoned_union, mappings, _registrants(project))
     assert any(conflict.startswith(f"{ref}:") and message in conflict for conflict in conflicts), conflicts
 
 
-def test_absences_make_no_mapping(table: MappingTable, reasoned: KnowledgeGraph) -> None:
+def test_absences_make_no_mapping(reasoned_union: Graph,
+        table: MappingTable, reasoned: KnowledgeGraph) -> None:
     """A NoTermFound row is never a SKOS mapping; in the graph it is one ket:identifierNotFoundIn triple
     naming its system, so the QC check unlinked-entity can see the recorded reason."""
     assert table.absences
-    graph = reasoned.union()
+    graph = reasoned_union
     assert not any(isinstance(o, URIRef) and "NoTermFound" in o for o in graph.objects())
     for absence in table.absences:
         system = URIRef("https://bioregistry.io/registry/" + absence.system.lower())
@@ -117,14 +120,15 @@ EVIDENCE_DESIGNS = [KET[name] for name in (
     "MetaAnalysis", "Commentary", "AuthorStatement", "ReviewSynthesis")]
 
 
-def test_references_taxa_and_designs_are_linked_or_explained(table: MappingTable,
+def test_references_taxa_and_designs_are_linked_or_explained(reasoned_union: Graph, table: MappingTable,
                                                              reasoned: KnowledgeGraph) -> None:
     """Issue 16's check: nothing the review names of these kinds lacks both an identifier and a reason."""
-    graph = reasoned.union()
+    graph = reasoned_union
     assert unlinked(graph, table, [KET.Reference, KET.Taxon], EVIDENCE_DESIGNS) == []
 
 
-def test_an_entity_without_identifier_or_reason_is_reported(project: Project, reasoned: KnowledgeGraph,
+def test_an_entity_without_identifier_or_reason_is_reported(reasoned_union: Graph,
+        project: Project, reasoned: KnowledgeGraph,
                                                             tmp_path: Path) -> None:
     """Dropping the rows of the rat and of [35] leaves both unlinked and unexplained: the check names them."""
     text = project.mappings_file.read_text(encoding="utf-8")
@@ -132,6 +136,6 @@ def test_an_entity_without_identifier_or_reason_is_reported(project: Project, re
     assert len(kept) < len(text.splitlines())
     broken = tmp_path / "gap.sssom.tsv"
     broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    gaps = unlinked(reasoned.union(), read_table(broken, project.prefixes_file), [KET.Reference, KET.Taxon],
+    gaps = unlinked(reasoned_union, read_table(broken, project.prefixes_file), [KET.Reference, KET.Taxon],
                     EVIDENCE_DESIGNS)
     assert gaps == sorted([KR.rat, URIRef("https://w3id.org/ketrdf/resource/hashimoto-2020/ref/35")])

@@ -40,11 +40,11 @@ def keyed(found: list[dict[str, str]], *columns: str) -> dict[tuple[str, ...], d
     return {tuple(short(row[column]) for column in columns): row for row in found}
 
 
-def test_t2_side_effects_ranking_with_much_greater(
+def test_t2_side_effects_ranking_with_much_greater(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # T2-side-effects: (S) > (R,S) >> (R).
-    found = keyed(rows(reasoned.union(), saved_queries["side-effect-ranking"]), "superior", "inferior")
+    found = keyed(rows(reasoned_union, saved_queries["side-effect-ranking"]), "superior", "inferior")
     assert set(found) == {
         ("s-ketamine", "rs-ketamine"),
         ("rs-ketamine", "r-ketamine"),
@@ -62,19 +62,19 @@ def test_t2_side_effects_ranking_with_much_greater(
     }
 
 
-def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(
+def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    (row,) = rows(reasoned.union(), saved_queries["nmda-affinity"])
+    (row,) = rows(reasoned_union, saved_queries["nmda-affinity"])
     assert (row["higher_label"], row["lower_label"]) == ("(S)-ketamine", "(R)-ketamine")
     assert (float(row["ratio_low"]), float(row["ratio_high"]), row["claim_id"]) == (3.0, 4.0, "ENAN-2")
     assert row["antidepressant_order"].endswith("weaker antidepressant")
 
 
-def test_enan_12_to_14_adverse_effects_by_form(
+def test_enan_12_to_14_adverse_effects_by_form(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = keyed(rows(reasoned.union(), saved_queries["adverse-effects-by-form"]), "effect", "form")
+    found = keyed(rows(reasoned_union, saved_queries["adverse-effects-by-form"]), "effect", "form")
     hyper_s, hyper_r = found[("hyperlocomotion", "s-ketamine")], found[("hyperlocomotion", "r-ketamine")]
     assert (hyper_s["outcome"], hyper_r["outcome"]) == ("produced", "not observed")
     assert hyper_s["claims"] == "ENAN-12" and set(hyper_s["references"].split(", ")) == {"2", "28", "29"}
@@ -93,19 +93,20 @@ def test_enan_12_to_14_adverse_effects_by_form(
     assert (d2["species"], d2["route"], d2["claims"]) == ("monkeys", "intravenous", "ENAN-15")
 
 
-def test_evidence_by_compound_and_eco(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_evidence_by_compound_and_eco(reasoned_union: Graph,
+        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
     # T2-antidepressant rests on the review's own Table 2: a traceable author statement.
-    t2 = rows(reasoned.union(), saved_queries["evidence"], {"claim": "T2-antidepressant"})
+    t2 = rows(reasoned_union, saved_queries["evidence"], {"claim": "T2-antidepressant"})
     assert {r["eco"] for r in t2} == {"ECO:0000033"} and {r["reference_number"] for r in t2} == {"8", "32"}
     # ENAN-5 is about (+)-MK-801 and cites no reference: the review itself.
-    mk801 = rows(reasoned.union(), saved_queries["evidence"], {"compound": "dizocilpine"})
+    mk801 = rows(reasoned_union, saved_queries["evidence"], {"compound": "dizocilpine"})
     assert ("ENAN-5", "the review itself") in {(r["claim_id"], r["reference_number"]) for r in mk801}
 
 
-def test_t1_current_antidepressants_against_ketamine(
+def test_t1_current_antidepressants_against_ketamine(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = {r["claim_id"]: r for r in rows(reasoned.union(), saved_queries["current-vs-ketamine"])}
+    found = {r["claim_id"]: r for r in rows(reasoned_union, saved_queries["current-vs-ketamine"])}
     assert set(found) == {"T1-onset", "T1-resistance", "T1-suicidality", "T1-bipolar"}
     assert {r["ahead_label"] for r in found.values()} == {"(R,S)-ketamine"}
     assert (
@@ -115,18 +116,18 @@ def test_t1_current_antidepressants_against_ketamine(
     assert "mania" in found["T1-bipolar"]["current_antidepressants"]
 
 
-def test_enan_4_5_nmda_1_antagonists_without_efficacy(
+def test_enan_4_5_nmda_1_antagonists_without_efficacy(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = rows(reasoned.union(), saved_queries["nmda-antagonists-without-efficacy"])
+    found = rows(reasoned_union, saved_queries["nmda-antagonists-without-efficacy"])
     assert {short(r["agent"]) for r in found} == {"mk-801", "new-nmda-antagonists"}
     assert {r["claim_id"] for r in found} >= {"ENAN-4", "ENAN-5", "NMDA-1"}
 
 
-def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(
+def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
-    found = rows(reasoned.union(), saved_queries["regulatory-status"])
+    found = rows(reasoned_union, saved_queries["regulatory-status"])
     table = {(r["form_label"], r["jurisdiction_label"], r["status_label"], r["use_label"]): r for r in found}
     # ENAN-3: in use (not said to be approved) in Europe and China (issue 16).
     assert ("(S)-ketamine", "Europe", "in use", "anaesthetic") in table
@@ -141,8 +142,9 @@ def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(
     assert ("(R)-ketamine", "Japan", "no clinical trial started", "treatment-resistant depression") in table
 
 
-def test_timeline_hist_1_to_enan_6(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    found = rows(reasoned.union(), saved_queries["timeline"])
+def test_timeline_hist_1_to_enan_6(reasoned_union: Graph,
+        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    found = rows(reasoned_union, saved_queries["timeline"])
     dates = [r["date"] for r in found]
     assert dates == sorted(dates)
     assert (found[0]["date"], found[0]["claims"]) == ("1962", "HIST-1")
@@ -150,24 +152,25 @@ def test_timeline_hist_1_to_enan_6(saved_queries: dict[str, SavedQuery], reasone
     assert ("2019-03-05", "CONC-2, ENAN-6") in {(r["date"], r["claims"]) for r in found}
 
 
-def test_studies_by_species(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_studies_by_species(reasoned_union: Graph,
+        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
     # ENAN-15 is the monkey PET study; ENAN-13 (HSP-70) and NMDA-3 (fMRI) were in rats.
     assert {
         r["claim_id"]
-        for r in rows(reasoned.union(), saved_queries["studies-by-species"], {"species": "monkeys"})
+        for r in rows(reasoned_union, saved_queries["studies-by-species"], {"species": "monkeys"})
     } == {"ENAN-15"}
     assert {
         r["claim_id"]
-        for r in rows(reasoned.union(), saved_queries["studies-by-species"], {"species": "ラット"})
+        for r in rows(reasoned_union, saved_queries["studies-by-species"], {"species": "ラット"})
     } == {"ENAN-13", "NMDA-3"}
 
 
-def test_imaging_evidence_enan_15_nmda_3_nmda_4(
+def test_imaging_evidence_enan_15_nmda_3_nmda_4(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     found = {
         (r["claim_id"], r["assay_label"], r["taxon_label"])
-        for r in rows(reasoned.union(), saved_queries["imaging-evidence"])
+        for r in rows(reasoned_union, saved_queries["imaging-evidence"])
     }
     assert found == {
         ("ENAN-15", "positron emission tomography (PET)", "monkeys"),
@@ -176,8 +179,9 @@ def test_imaging_evidence_enan_15_nmda_3_nmda_4(
     }
 
 
-def test_nmda_6_non_nmda_mechanisms(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
-    found = keyed(rows(reasoned.union(), saved_queries["non-nmda-mechanisms"]), "claim_id", "mechanism")
+def test_nmda_6_non_nmda_mechanisms(reasoned_union: Graph,
+        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+    found = keyed(rows(reasoned_union, saved_queries["non-nmda-mechanisms"]), "claim_id", "mechanism")
     # NMDA-6 names no specific mechanism (the gut axis, mTOR and HNK are in reference titles only).
     assert {mechanism for (cid, mechanism) in found if cid == "NMDA-6"} == {"non-nmda-pharmacology"}
     assert set(found[("NMDA-6", "non-nmda-pharmacology")]["references"].split(", ")) == {"7", "8", "11", "32"}
@@ -185,7 +189,7 @@ def test_nmda_6_non_nmda_mechanisms(saved_queries: dict[str, SavedQuery], reason
     assert ("NMDA-2", "non-nmda-pharmacology") in found
 
 
-def test_compare_accepts_labels_curies_and_iris(
+def test_compare_accepts_labels_curies_and_iris(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # ENAN-9 / T2-antidepressant: (R) > (S).
@@ -199,18 +203,18 @@ def test_compare_accepts_labels_curies_and_iris(
         "r-ketamine",
     ):
         (row,) = rows(
-            reasoned.union(), saved_queries["compare"],
+            reasoned_union, saved_queries["compare"],
             {"a": a, "b": "esketamine", "endpoint": "antidepressant"},
         )
         answers.add((row["answer"], row["basis"]))
     assert answers == {("(R)-ketamine > (S)-ketamine on antidepressant effect", "stated and inferred")}
 
 
-def test_compare_side_effects_is_inferred(saved_queries: dict[str, SavedQuery],
+def test_compare_side_effects_is_inferred(reasoned_union: Graph, saved_queries: dict[str, SavedQuery],
                                           reasoned: KnowledgeGraph) -> None:
     # T2-side-effects: (S) > (R,S) >> (R), so (S) > (R) by transitivity only.
     (row,) = rows(
-        reasoned.union(), saved_queries["compare"], {"a": "esketamine", "b": "arketamine", "endpoint": "side"}
+        reasoned_union, saved_queries["compare"], {"a": "esketamine", "b": "arketamine", "endpoint": "side"}
     )
     assert (row["answer"], row["basis"], row["inferred_via"]) == (
         "(S)-ketamine > (R)-ketamine on side-effect burden",
@@ -223,10 +227,10 @@ HOSTILE = ["} ; DROP ALL ; {", "'\"\\ <x> }}", 'arketamine" } UNION { ?s ?p ?o']
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_hostile_parameter_values_are_plain_values(
+def test_hostile_parameter_values_are_plain_values(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph, value: str
 ) -> None:
-    graph = reasoned.union()
+    graph = reasoned_union
     before = len(graph)
     with pytest.raises(InputError, match="names no single ket:ChemicalEntity"):
         rows(graph, saved_queries["compare"], {"a": value, "b": "esketamine", "endpoint": "antidepressant"})
@@ -246,28 +250,29 @@ REASONING_DEPENDENT = {
 
 
 @pytest.mark.parametrize("name", sorted(REASONING_DEPENDENT))
-def test_answer_is_complete_with_reasoning_and_not_without(
+def test_answer_is_complete_with_reasoning_and_not_without(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph, unreasoned: KnowledgeGraph, name: str
 ) -> None:
     saved = saved_queries[name]
     # Parameters are resolved once, in the reasoned graph, and bound the same way in both runs.
-    bindings = bind_parameters(saved, REASONING_DEPENDENT[name], RdflibEngine(reasoned.union()))
-    with_reasoning = run_sparql(reasoned.union(), saved.text, bindings).rows
+    bindings = bind_parameters(saved, REASONING_DEPENDENT[name], RdflibEngine(reasoned_union))
+    with_reasoning = run_sparql(reasoned_union, saved.text, bindings).rows
     without = run_sparql(unreasoned.union(), saved.text, bindings).rows
     assert with_reasoning and len(without) < len(with_reasoning)
 
 
-def test_weaker_forms_than_arketamine(saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_weaker_forms_than_arketamine(reasoned_union: Graph,
+        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
     # T2-antidepressant: both (R,S) and (S) are less antidepressant than (R).
-    found = rows(reasoned.union(), saved_queries["weaker-forms"], {"form": "arketamine"})
+    found = rows(reasoned_union, saved_queries["weaker-forms"], {"form": "arketamine"})
     assert {short(r["weaker"]) for r in found} == {"rs-ketamine", "s-ketamine"}
 
 
-def test_nasal_spray_contains_an_nmda_receptor_antagonist(
+def test_nasal_spray_contains_an_nmda_receptor_antagonist(reasoned_union: Graph,
     saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
 ) -> None:
     # ENAN-6: the (S)-ketamine nasal spray; (S)-ketamine blocks NMDA receptors (ENAN-3).
-    found = rows(reasoned.union(), saved_queries["products-by-role"])
+    found = rows(reasoned_union, saved_queries["products-by-role"])
     assert "esketamine-nasal-spray" in {short(r["product"]) for r in found}
 
 

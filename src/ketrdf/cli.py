@@ -447,13 +447,19 @@ def sparql(ctx: click.Context, query_or_file: str, output_format: str,
     SELECT, ASK, CONSTRUCT or DESCRIBE. The default graph is the union of ketrdf's
     graphs; GRAPH reaches each of them by name, as with 'ketrdf serve'.
     """
-    from ketrdf.engines.sparql import sparql_engine
+    from ketrdf.answer import cached_engine
+    from ketrdf.engines.sparql import DEFAULT_ENGINE, sparql_engine
     from ketrdf.query.gate import prepare
     from ketrdf.query.results import render
 
     text, origin = _query_text(query_or_file)
     prepare(text, origin)  # the gate refuses before the graph is built
-    result = sparql_engine(engine, _graph(ctx)).run(text, origin=origin, timeout=timeout or None)
+    target = None
+    if engine == DEFAULT_ENGINE:  # on a current build: Oxigraph from the cache, as `query run` does
+        with _progress(ctx.obj["quiet"]) as progress:
+            target = cached_engine(_project(ctx), ctx.obj["reasoner"], ctx.obj["validator"], progress)
+    target = target or sparql_engine(engine, _graph(ctx))
+    result = target.run(text, origin=origin, timeout=timeout or None)
     _write_output(render(result, output_format), output)
 
 

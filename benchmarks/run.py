@@ -1,6 +1,7 @@
 """Benchmark ketrdf's pipeline against the naive one, side by side, on growing graphs.
 
-Usage: python benchmarks/run.py [--sizes review,10k,100k] [--baseline-limit SECONDS]
+Usage: python benchmarks/run.py [--sizes review,10k,100k] [--paths fast,naive,peer]
+                                [--baseline-limit SECONDS]
        python benchmarks/run.py --shape-costs 10k
        python benchmarks/run.py --validators fast,pyshacl [--sizes ...]
 
@@ -47,6 +48,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"review": 1, "10k": 4, "100k": 35, "1m": 350}
@@ -79,36 +81,53 @@ def generate(copies: int, target: Path) -> None:
     target.write_bytes(content.serialize(format="nt", encoding="utf-8"))
 
 
+def example_bindings(project: Any) -> dict[str, dict[str, Any]]:
+    """Each saved query's example parameters, bound as ``ketrdf query run`` binds them.
+
+    Example parameters name things by label; in N copies a label names N things, so
+    they are resolved once in the review itself (copy 0 keeps its IRIs).
+    """
+    from ketrdf.engines.reasoners import get_reasoner
+    from ketrdf.engines.sparql import sparql_engine
+    from ketrdf.pipeline.reason import reason
+    from ketrdf.pipeline.rules import load_rules
+    from ketrdf.pipeline.sources import load_sources
+    from ketrdf.query.parameters import bind_parameters
+    from ketrdf.query.saved import load_saved_queries
+
+    review = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl"))
+    engine = sparql_engine("oxigraph", review)
+    return {name: bind_parameters(saved, saved.example, engine)
+            for name, saved in load_saved_queries(project.queries_dir).items()}
+
+
 def run_once(engine: str, source: Path) -> dict[str, float]:
     """Run the pipeline once in this process on ``source``; seconds and peak MB per stage, per query."""
     from ketrdf.engines.reasoners import get_reasoner
     from ketrdf.engines.sparql import sparql_engine
     from ketrdf.engines.validators import get_validator
     from ketrdf.knowledge_graph import KnowledgeGraph
-    from ketrdf.pipeline.cache import admit_verdicts, cache_key
+    from ketrdf.pipeline.build import gated_texts
     from ketrdf.pipeline.export import export
     from ketrdf.pipeline.qc import load_checks, run_checks
     from ketrdf.pipeline.reason import reason
     from ketrdf.pipeline.rules import load_rules
-    from ketrdf.pipeline.sources import load_sources
     from ketrdf.pipeline.validate import load_shapes, validate
     from ketrdf.project import Project
-    from ketrdf.query.parameters import bind_parameters
+    from ketrdf.query.gate import _parse, check, verdicts
     from ketrdf.query.saved import load_saved_queries
     from ketrdf.rdfio.parse import load_file
 
     project = Project(ROOT)
     figures: dict[str, float] = {}
-    # As a rebuild does: the gate's verdicts of the last `ketrdf build` (none: every text is parsed)
-    software = cache_key(project, "rl", "fast")["software"]
-    figures["verdicts"] = float(admit_verdicts(project.build_dir, software))
-    # Example parameters name things by label; in N copies a label names N things, so
-    # they are resolved once in the review itself (copy 0 keeps its IRIs).
-    review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
+    # As every build after the first with the same software: the gate knows its verdicts
+    # (ketrdf.pipeline.verdict_store); the rules are parsed again, as rdflib's engine needs them
+    for text in gated_texts(project):
+        check(text, "benchmark")
+    _parse.cache_clear()  # what a new process has: the verdicts, no parsed query
+    figures["verdicts"] = float(len(verdicts(gated_texts(project))))
     saved_queries = load_saved_queries(project.queries_dir)
-    bindings = {name: bind_parameters(saved, saved.example, review_union)
-                for name, saved in saved_queries.items()}
-    del review_union
+    bindings = example_bindings(project)
     gc.collect()
     _reset_peak()
 
@@ -159,28 +178,21 @@ def run_peer(source: Path) -> dict[str, float]:
     from pyshacl_turbo import validate as shacl_validate
     from rdflib.namespace import RDF
 
-    from ketrdf.engines.reasoners import get_reasoner
     from ketrdf.pipeline.qc import load_checks
-    from ketrdf.pipeline.reason import reason
-    from ketrdf.pipeline.rules import load_rules
-    from ketrdf.pipeline.sources import load_sources
     from ketrdf.pipeline.validate import load_shapes
     from ketrdf.project import Project
-    from ketrdf.query.parameters import bind_parameters
     from ketrdf.query.saved import load_saved_queries
     from ketrdf.query.values import with_values
     from ketrdf.rdfio.terms import to_oxigraph
     from ketrdf.vocabulary import PREFIXES, SH
 
     project = Project(ROOT)
-    review_union = reason(load_sources(project), load_rules(project.rule_files()), get_reasoner("rl")).union()
-    saved_queries = load_saved_queries(project.queries_dir)
-    texts = {name: with_values(saved.text, bind_parameters(saved, saved.example, review_union), name,
-                               declare_prefixes=False) for name, saved in saved_queries.items()}
+    bindings = example_bindings(project)
+    texts = {name: with_values(saved.text, bindings[name], name, declare_prefixes=False)
+             for name, saved in load_saved_queries(project.queries_dir).items()}
     checks = [check.text for check in load_checks(project.qc_dir)]
     rules = [path.read_text(encoding="utf-8") for path in project.rule_files()]
     shapes = load_shapes(project.shape_files())
-    del review_union
     gc.collect()
     _reset_peak()
     figures: dict[str, float] = {}
@@ -341,7 +353,7 @@ def print_size(size: str, runs: dict[str, dict[str, float] | None]) -> None:
             print(f"{size:>8} {'':>9} {label:>6}  did not finish within the limit (or skipped)")
             continue
         cells = " ".join(f"{figures[s]:9.2f}" for s in STAGES)
-        warm = f"  ({int(figures['verdicts'])} gate verdicts from build/)" if "verdicts" in figures else ""
+        warm = f"  ({int(figures['verdicts'])} gate verdicts known)" if "verdicts" in figures else ""
         print(f"{size:>8} {int(figures['triples']):9d} {label:>6} {cells}{warm}")
         memory = " ".join(f"{figures[s + ' MB']:9.0f}" for s in STAGES)
         print(f"{'':>8} {'':>9} {'MB':>6} {memory}")
@@ -367,6 +379,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="review,10k,100k")
+    parser.add_argument("--paths", default=",".join(PATHS), help="the pipelines to run (default: all)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline-limit", type=float, default=300.0)
     parser.add_argument("--limit", type=float, default=1800.0)
@@ -409,6 +422,9 @@ def main() -> None:
         engine, source = args.child[0], Path(args.child[1])
         print(json.dumps(run_peer(source) if engine == "peer" else run_once(engine, source)))
         return
+    paths = set(args.paths.split(","))
+    if paths - set(PATHS):
+        parser.error(f"--paths: unknown {sorted(paths - set(PATHS))}; known: {', '.join(PATHS)}")
     header = " ".join(f"{stage:>9}" for stage in STAGES)
     print(f"{'size':>8} {'triples':>9} {'path':>6} {header}")
     baseline_alive = True
@@ -417,9 +433,10 @@ def main() -> None:
             source = Path(folder) / "content.nt"
             subprocess.run([sys.executable, __file__, "--generate", str(SIZES[size]), str(source)],
                            check=True, cwd=ROOT)
-            fast = measure("rl", source, args.repeat, args.limit)
-            naive = measure("owlrl", source, args.repeat, args.baseline_limit) if baseline_alive else None
-            peer = measure("peer", source, args.repeat, args.limit)
+            fast = measure("rl", source, args.repeat, args.limit) if "fast" in paths else None
+            naive = measure("owlrl", source, args.repeat, args.baseline_limit) \
+                if "naive" in paths and baseline_alive else None
+            peer = measure("peer", source, args.repeat, args.limit) if "peer" in paths else None
         baseline_alive = naive is not None
         print_size(size, {"fast": fast, "naive": naive, "peer": peer})
 

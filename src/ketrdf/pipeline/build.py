@@ -138,7 +138,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     checked.kg.forget_stores()  # the QC engine's copy is not needed for the exports
     out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
     staging = new_folder_beside(out)
-    texts = _query_texts(project)
+    texts = gated_texts(project)
     try:
         names = _write_build(staging, checked.kg, report, key, texts)
         swap_folders(staging, out)
@@ -149,7 +149,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
 
 
-def _query_texts(project: Project) -> list[str]:
+def gated_texts(project: Project) -> list[str]:
     """The texts of saved queries, parameter look-ups, QC checks, rules and shapes: the verdicts kept."""
     return [*(saved.text for saved in load_saved_queries(project.queries_dir).values()), *LOOKUP_TEXTS,
             *(check.text for check in load_checks(project.qc_dir)),

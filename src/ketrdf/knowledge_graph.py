@@ -17,6 +17,7 @@ from ketrdf.vocabulary import (
     GRAPH_ONTOLOGY,
     GRAPH_QUERIES,
     bind_prefixes,
+    new_graph,
 )
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def union_copy(graphs: Iterable[Graph]) -> Graph:
 
     (Not an RDF merge, which would keep the graphs' blank nodes apart.)
     """
-    union = bind_prefixes(Graph())
+    union = new_graph(context_aware=True)  # pyshacl's input
     for graph in graphs:
         union += graph
     return union
@@ -110,9 +111,9 @@ class KnowledgeGraph:
 
     ontology: Graph
     content: Graph
-    inferred: Graph = field(default_factory=Graph)
-    queries: Graph = field(default_factory=Graph)
-    imports: Graph = field(default_factory=Graph)
+    inferred: Graph = field(default_factory=new_graph)
+    queries: Graph = field(default_factory=new_graph)
+    imports: Graph = field(default_factory=new_graph)
     _dataset: Dataset | None = field(default=None, init=False, repr=False, compare=False)
     _oxigraph: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
     _nquads: bytes | None = field(default=None, init=False, repr=False, compare=False)
@@ -144,25 +145,35 @@ class KnowledgeGraph:
     def nquads(self) -> bytes:
         """Every graph as sorted N-Quads, each statement in its named graph: the ``all`` N-Quads export.
 
-        Made once (see :mod:`ketrdf.rdfio.lines`); the Oxigraph store is parsed from it.
+        Made once (see :mod:`ketrdf.rdfio.lines`), with the Oxigraph store when that is made first.
         """
         if self._nquads is None:
-            from ketrdf.rdfio.lines import sorted_lines
-
-            graphs = self.named_graphs()
-            self._nquads = b"".join(sorted_lines(graphs, tuple(graphs), quads=True))
+            self._nquads = self._write_nquads()
         return self._nquads
 
-    def oxigraph_store(self) -> ox.Store:
-        """The graphs as named graphs of one in-memory Oxigraph store (a copy, parsed from :meth:`nquads`).
+    def _write_nquads(self, into: ox.Store | None = None) -> bytes:
+        from ketrdf.rdfio.lines import sorted_lines
 
-        Blank nodes keep their labels. The store keeps a typed literal's value, not its
-        lexical form: ``"5.0"^^xsd:decimal`` reads back as ``"5"``.
+        graphs = self.named_graphs()
+        return b"".join(sorted_lines(graphs, tuple(graphs), quads=True, into=into))
+
+    def oxigraph_store(self) -> ox.Store:
+        """The graphs as named graphs of one in-memory Oxigraph store (a copy): what :meth:`nquads` says.
+
+        Filled with the statements :meth:`nquads` writes, as it writes them, or parsed from
+        its text when that was written before. Blank nodes keep their labels. The store keeps
+        a typed literal's value, not its lexical form: ``"5.0"^^xsd:decimal`` reads back as ``"5"``.
         """
         if self._oxigraph is None:
+            import pyoxigraph as ox
+
             from ketrdf.rdfio.native import nquads_store
 
-            self._oxigraph = nquads_store(self.nquads())
+            if self._nquads is None:  # one pass: the export's statements fill the store
+                self._oxigraph = ox.Store()
+                self._nquads = self._write_nquads(into=self._oxigraph)
+            else:
+                self._oxigraph = nquads_store(self._nquads)
         return self._oxigraph
 
     def forget_stores(self) -> None:

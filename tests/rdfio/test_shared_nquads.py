@@ -16,6 +16,7 @@ from ketrdf.engines.oxigraph import run
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.validate import validate
 from ketrdf.rdfio.lines import sorted_lines, sorted_statements
+from ketrdf.rdfio.native import nquads_store
 
 E = "http://example.org/"
 
@@ -71,3 +72,14 @@ def test_the_fast_validator_reports_labels_and_lexical_forms_as_the_reference() 
     found = [(r.focus_node, r.path, r.value) for r in fast.results]
     assert found == [("_:f0b3", f"<{E}d>", '"5.0"^^<http://www.w3.org/2001/XMLSchema#decimal>')]
     assert found == [(r.focus_node, r.path, r.value) for r in reference.results]
+
+
+def test_the_store_made_first_holds_what_the_nquads_written_with_it_say() -> None:
+    """Made in one pass with the N-Quads, or parsed from them later: the same store, the same text."""
+    one_pass = _tricky()
+    store = one_pass.oxigraph_store()
+    later = _tricky()
+    text = later.nquads()
+    assert one_pass.nquads() == text
+    assert set(store) == set(nquads_store(text)) == set(later.oxigraph_store())
+    assert len(store) == text.count(b"\n")

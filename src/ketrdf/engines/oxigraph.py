@@ -34,12 +34,11 @@ def _answer(result: object) -> QueryResult:
             tuple(solution[name] for name in names) for solution in result))
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(variables=(), rows=(), boolean=bool(result))
-    from rdflib import Graph
 
     from ketrdf.rdfio.terms import from_oxigraph
-    from ketrdf.vocabulary import bind_prefixes
+    from ketrdf.vocabulary import new_graph
 
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     for triple in result:  # type: ignore[attr-defined]  # QueryTriples
         graph.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),  # type: ignore[arg-type]
                    from_oxigraph(triple.object)))

@@ -15,7 +15,7 @@ from ketrdf.query.parameters import bind_parameters
 from ketrdf.query.results import QueryResult
 from ketrdf.query.saved import SavedQuery
 from ketrdf.rdfio.terms import from_oxigraph
-from ketrdf.vocabulary import bind_prefixes
+from ketrdf.vocabulary import new_graph
 
 if TYPE_CHECKING:
     from ketrdf.query.engine import Bound
@@ -42,7 +42,7 @@ def run_sparql(graph: Graph, text: str, bindings: Mapping[str, Bound] | None = N
     def work() -> QueryResult:
         result = graph.query(query, initBindings=initial)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            found = bind_prefixes(Graph())
+            found = new_graph()
             for triple in result.graph or ():
                 found.add(triple)
             return QueryResult(variables=(), rows=(), graph=found)

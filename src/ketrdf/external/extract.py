@@ -21,7 +21,7 @@ from ketrdf.external.mappings import read_mappings, read_prefixes
 from ketrdf.external.obo import OboClass, OboHeader, read_classes
 from ketrdf.project import Project
 from ketrdf.rdfio.reading import open_source
-from ketrdf.vocabulary import BASE, bind_prefixes
+from ketrdf.vocabulary import BASE, new_graph
 
 HAS_ROLE = "http://purl.obolibrary.org/obo/RO_0000087"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -86,7 +86,7 @@ def extract(source: Path, seeds: list[str], module_iri: str,
     if not classes:
         raise InputError(f"{source}: no owl:Class found; is this an OBO ontology in RDF/XML?")
     wanted = _closure(classes, seeds, set(relations))
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     module = URIRef(module_iri)
     graph.add((module, RDF.type, OWL.Ontology))
     if header.iri:

@@ -37,7 +37,7 @@ from sssom_pydantic import MappingSetRecord
 from sssom_pydantic.io import ParseError, read_unprocessed_iterable
 
 from ketrdf.errors import InputError
-from ketrdf.vocabulary import IRI_FORBIDDEN, KET, PREFIXES, bind_prefixes
+from ketrdf.vocabulary import IRI_FORBIDDEN, KET, PREFIXES, new_graph
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification")
@@ -370,7 +370,7 @@ def content_graph(mappings: list[Mapping], absences: Collection[Absence] = ()) -
     Each recorded absence becomes one ``ket:identifierNotFoundIn`` triple naming the system's
     bioregistry IRI.
     """
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     for mapping in mappings:
         if not str(mapping.subject).startswith(str(KET)):
             graph.add((mapping.subject, PREDICATES[mapping.predicate_id], mapping.object))

@@ -166,10 +166,10 @@ def read_cache(data: bytes) -> KnowledgeGraph:
 
     from ketrdf.knowledge_graph import KnowledgeGraph
     from ketrdf.rdfio.terms import from_oxigraph
-    from ketrdf.vocabulary import bind_prefixes
+    from ketrdf.vocabulary import new_graph
 
     graphs: dict[Node | None, Graph] = {
-        name: bind_prefixes(Graph()) for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
+        name: new_graph() for name in KnowledgeGraph(Graph(), Graph()).named_graphs()}
     converted: dict[object, Node | None] = {}  # each term converted once: most recur often
 
     def term(node: object) -> Node | None:

@@ -19,7 +19,7 @@ from ketrdf.engines.reasoners import Reasoner, get_reasoner
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph, union_view
 from ketrdf.pipeline.rules import Rule, apply_rules
-from ketrdf.vocabulary import bind_prefixes
+from ketrdf.vocabulary import new_graph
 
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 REFLEXIVE_AXIOMS = frozenset({
@@ -63,7 +63,7 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
     :data:`MAX_ROUNDS` rounds do not reach a fixpoint: the closure would be partial.
     """
     engine = reasoner or get_reasoner()
-    added = bind_prefixes(Graph())
+    added = new_graph()
     working = union_view((kg.content, kg.ontology, added))
     derived = apply_rules(rules, working)
     for _ in range(MAX_ROUNDS):

@@ -17,7 +17,7 @@ from ketrdf.errors import InputError
 from ketrdf.query.gate import prepare, query_form
 from ketrdf.query.saved import read_query_file
 from ketrdf.rdfio.reading import max_rule_seconds, max_triples
-from ketrdf.vocabulary import bind_prefixes
+from ketrdf.vocabulary import new_graph
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def apply_rules(rules: list[Rule], graph: Graph) -> Graph:
     Each rule is bounded: it may run ``KETRDF_MAX_RULE_SECONDS`` and construct at most
     ``KETRDF_MAX_TRIPLES`` triples (a cross product in a rule would otherwise run unbounded).
     """
-    derived = bind_prefixes(Graph())
+    derived = new_graph()
     seconds, most = max_rule_seconds(), max_triples()
     for rule in rules:
         with time_limit(seconds, f"rule {rule.name}", "KETRDF_MAX_RULE_SECONDS"):

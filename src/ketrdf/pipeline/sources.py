@@ -16,12 +16,12 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.catalog import read_import_catalog
 from ketrdf.project import Project
 from ketrdf.rdfio.parse import load_file
-from ketrdf.vocabulary import bind_prefixes
+from ketrdf.vocabulary import new_graph
 
 
 def _resolve_imports(graph: Graph, source: Path, catalog: dict[str, Path]) -> Graph:
     """Load every ``owl:imports`` of ``graph`` from its local file, transitively."""
-    imported = bind_prefixes(Graph())
+    imported = new_graph()
     pending = [(iri, source) for iri in graph.objects(None, OWL.imports)]
     seen: set[URIRef] = set()
     while pending:
@@ -52,7 +52,7 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
     ontology += _resolve_imports(ontology, project.ontology_file, catalog)
     extra = list(extra_content or [])
     replaced = {path.name for path in extra}
-    content = bind_prefixes(Graph())
+    content = new_graph()
     for path in [p for p in project.content_files() if p.name not in replaced] + extra:
         graph = load_file(path)
         content += graph
@@ -62,7 +62,7 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
 
         table = read_table(project.mappings_file, project.prefixes_file)
         content += content_graph(table.mappings, table.absences)
-    imports = bind_prefixes(Graph())
+    imports = new_graph()
     for module in project.import_modules():
         imports += load_file(module)
     return KnowledgeGraph(ontology=ontology, content=content, imports=imports)

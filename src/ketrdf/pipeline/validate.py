@@ -24,7 +24,7 @@ from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.query.gate import check
 from ketrdf.rdfio.parse import load_file
 from ketrdf.rdfio.terms import short_name
-from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes
+from ketrdf.vocabulary import PREFIXES, SH, bind_prefixes, new_graph
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class ValidationReport:
 
 def load_shapes(files: list[Path]) -> Graph:
     """Read the shape files into one shapes graph."""
-    shapes = bind_prefixes(Graph())
+    shapes = new_graph(context_aware=True)  # pyshacl reads it
     for path in files:
         shapes += load_file(path)
     return shapes

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ketrdf.query.saved import SavedQuery
-from ketrdf.vocabulary import KET, QUERY, SH, bind_prefixes
+from ketrdf.vocabulary import KET, QUERY, SH, new_graph
 
 SCHEMA_KEYWORDS = URIRef("https://schema.org/keywords")
 DCMI_COLLECTION = URIRef("http://purl.org/dc/dcmitype/Collection")
@@ -25,7 +25,7 @@ def query_body(text: str) -> str:
 
 def describe_saved_queries(saved_queries: dict[str, SavedQuery]) -> Graph:
     """Describe every saved query in RDF."""
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     graph.add((CATALOGUE, RDF.type, DCMI_COLLECTION))
     graph.add((CATALOGUE, RDFS.label, Literal("ketrdf saved queries", lang="en")))
     for name, saved in sorted(saved_queries.items()):

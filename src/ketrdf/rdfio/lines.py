@@ -50,12 +50,15 @@ def sorted_statements(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...],
     return [keyed[key] for key in sorted(keyed)]
 
 
-def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quads: bool) -> Iterator[bytes]:
+def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quads: bool,
+                 into: ox.Store | None = None) -> Iterator[bytes]:
     """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph, in chunks.
 
     Oxigraph writes the statements a chunk at a time; the lines are then sorted (and each
     kept once) as bytes, which is the order of :func:`sorted_statements`: UTF-8 keeps the
-    order of code points. No whole text and no whole list of statements is held.
+    order of code points. No whole text and no whole list of statements is held. Each
+    chunk of statements written is added to the store ``into`` too, if one is given: it
+    then holds what the lines say, with no second conversion and no parse.
     """
     rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
     converted: dict[Node, Term] = {}  # each term converted once: most recur often
@@ -74,6 +77,8 @@ def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quad
                       for s, p, o in graphs[name])
         while chunk := list(itertools.islice(statements, LINES_PER_CHUNK)):
             text = ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
+            if into is not None:
+                into.extend(chunk)  # type: ignore[arg-type]  # triples go to the default graph
             lines.update(text.splitlines(keepends=True))
     ordered = sorted(lines)
     del lines

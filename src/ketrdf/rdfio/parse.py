@@ -30,7 +30,7 @@ from ketrdf.errors import InputError
 from ketrdf.project import ONTOLOGY_FILE
 from ketrdf.rdfio.reading import max_triples, read_source
 from ketrdf.rdfio.terms import from_oxigraph
-from ketrdf.vocabulary import IRI_FORBIDDEN, bind_prefixes
+from ketrdf.vocabulary import IRI_FORBIDDEN, new_graph
 
 FORMATS = {
     ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
@@ -183,7 +183,7 @@ def load_file(path: Path) -> Graph:
             raise InputError(f"{path}: nested too deeply to parse") from None
         base = NO_BASE
     limit = max_triples()
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     children: dict[BNode, list[BNode]] = collections.defaultdict(list)
     try:
         # Oxigraph alone reads the text first (about a twentieth of the time rdflib's graph takes),

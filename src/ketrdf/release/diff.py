@@ -47,7 +47,7 @@ from ketrdf.vocabulary import (
     GRAPH_ONTOLOGY,
     GRAPH_QUERIES,
     KET,
-    bind_prefixes,
+    new_graph,
 )
 
 BUILD_DATASET, BUILD_MANIFEST = "ketrdf.nq", "manifest.json"
@@ -236,7 +236,7 @@ class _Side:
         return "[ " + " ; ".join(parts) + " ]"
 
 
-_NAMES = bind_prefixes(Graph()).namespace_manager
+_NAMES = new_graph().namespace_manager
 
 
 def _n3(term: Node) -> str:

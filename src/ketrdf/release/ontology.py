@@ -21,7 +21,7 @@ from semver import Version
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.terms import Term, to_oxigraph
-from ketrdf.vocabulary import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
+from ketrdf.vocabulary import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes, new_graph
 
 #: Inferred axioms of the full form: the class and property hierarchy between named terms.
 HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty)
@@ -43,7 +43,7 @@ def set_version(graph: Graph, version: Version, file_name: str) -> Graph:
 
 def with_version(graph: Graph, version: Version, file_name: str) -> Graph:
     """A copy of ``graph`` whose ontology header has ``version`` and the version IRI of ``file_name``."""
-    result = bind_prefixes(Graph())
+    result = new_graph()
     result += graph
     return set_version(result, version, file_name)
 

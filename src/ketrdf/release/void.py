@@ -20,7 +20,7 @@ from semver import Version
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.release.ontology import version_iri
-from ketrdf.vocabulary import BASE, KR, ONTOLOGY_IRI, bind_prefixes
+from ketrdf.vocabulary import BASE, KR, ONTOLOGY_IRI, new_graph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (version, previousVersion): rdflib's is DCAT 2
@@ -44,7 +44,7 @@ def _media_type(file_name: str) -> URIRef:
 def describe(kg: KnowledgeGraph, version: Version, files: Mapping[str, int],
              previous: Version | None) -> Graph:
     """VoID and DCAT for the release ``version`` of ``kg`` whose files (path: bytes) are ``files``."""
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("sd", SD)):
         graph.bind(prefix, namespace)
     dataset = version_iri(version, "")

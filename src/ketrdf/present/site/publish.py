@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.present.site.paths import RDF_SUFFIXES
-from ketrdf.vocabulary import BASE, KET, KR, ONTOLOGY_IRI, bind_prefixes
+from ketrdf.vocabulary import BASE, KET, KR, ONTOLOGY_IRI, new_graph
 
 #: A placeholder: the static host that serves the site; give the real one with ``--publish-base``.
 DEFAULT_PUBLISH_BASE = "https://example.org/ketrdf/"
@@ -24,7 +24,7 @@ SUBJECT = r"((?:resource|query|ontology)/[A-Za-z0-9_/-]+|ontology)"
 
 def dataset_description(kg: KnowledgeGraph, downloads: Mapping[str, int]) -> Graph:
     """VoID and DCAT for the site's dataset ``BASE``: header, triples per named graph, its dumps."""
-    graph = bind_prefixes(Graph())
+    graph = new_graph()
     for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("sd", SD)):
         graph.bind(prefix, namespace)
     dataset = URIRef(BASE)

@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS
 
 from ketrdf.rdfio.terms import to_oxigraph
 from ketrdf.rdfio.writers import serialize_graph
-from ketrdf.vocabulary import PREFIXES, bind_prefixes
+from ketrdf.vocabulary import PREFIXES, new_graph
 
 #: The prefixes RDF/XML declares: a namespace ending in ``#`` ends no XML name well.
 XML_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if not iri.endswith("#")}
@@ -24,7 +24,7 @@ XML_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if not iri.endsw
 
 def describe(union: Graph, subject: URIRef) -> Graph:
     """The CBD of ``subject`` in ``union`` and the labels of the IRIs it names, ketrdf's prefixes bound."""
-    description = union.cbd(subject, target_graph=bind_prefixes(Graph()))
+    description = union.cbd(subject, target_graph=new_graph())
     named = {node for triple in description for node in triple[1:] if isinstance(node, URIRef)}
     for node in sorted(named - {subject}):
         for label in union.objects(node, RDFS.label):

@@ -13,53 +13,30 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, VOID, XSD
 from rdflib.term import Node
 from semver import Version
 
 from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.present.dataset_header import DCAT, SD, dataset_header, media_type
 from ketrdf.release.ontology import version_iri
-from ketrdf.vocabulary import BASE, KR, ONTOLOGY_IRI, new_graph
+from ketrdf.vocabulary import BASE, ONTOLOGY_IRI
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (version, previousVersion): rdflib's is DCAT 2
-MEDIA_TYPES = {
-    ".owl": "application/rdf+xml", ".ttl": "text/turtle", ".nt": "application/n-triples",
-    ".nq": "application/n-quads", ".trig": "application/trig", ".jsonld": "application/ld+json",
-    ".tsv": "text/tab-separated-values", ".md": "text/markdown", ".json": "application/json",
-}
 #: The dumps of the whole dataset: the graph in each RDF export format.
 DUMP = re.compile(r"exports/ketrdf\.(ttl|nt|nq|trig|jsonld)")
-#: Metadata of the dataset, copied from the ontology header.
-COPIED = (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.source)
-
-
-def _media_type(file_name: str) -> URIRef:
-    suffix = "." + file_name.rsplit(".", 1)[-1]
-    return URIRef("https://www.iana.org/assignments/media-types/"
-                  + MEDIA_TYPES.get(suffix, "application/octet-stream"))
 
 
 def describe(kg: KnowledgeGraph, version: Version, files: Mapping[str, int],
              previous: Version | None) -> Graph:
     """VoID and DCAT for the release ``version`` of ``kg`` whose files (path: bytes) are ``files``."""
-    graph = new_graph()
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("sd", SD)):
-        graph.bind(prefix, namespace)
     dataset = version_iri(version, "")
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    for predicate in COPIED:
-        for value in kg.ontology.objects(ONTOLOGY_IRI, predicate):
-            graph.add((dataset, predicate, value))
+    graph = dataset_header(kg, dataset)
     graph.add((dataset, DCAT.version, Literal(str(version))))
     graph.add((dataset, OWL.versionInfo, Literal(str(version))))
     graph.add((dataset, DCTERMS.isVersionOf, URIRef(BASE)))
     if previous is not None:
         graph.add((dataset, DCAT.previousVersion, version_iri(previous, "")))
-    graph.add((dataset, VOID.vocabulary, URIRef(BASE + "ontology#")))
-    graph.add((dataset, VOID.uriSpace, Literal(str(KR))))
     union = kg.union_view()
     graph.add((dataset, VOID.triples, Literal(len(union))))
     for name, named in kg.named_graphs().items():
@@ -77,7 +54,7 @@ def describe(kg: KnowledgeGraph, version: Version, files: Mapping[str, int],
         graph.add((distribution, RDF.type, DCAT.Distribution))
         graph.add((distribution, DCTERMS.title, Literal(file_name)))
         graph.add((distribution, DCAT.downloadURL, download))
-        graph.add((distribution, DCAT.mediaType, _media_type(file_name)))
+        graph.add((distribution, DCAT.mediaType, media_type(file_name)))
         graph.add((distribution, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         if DUMP.fullmatch(file_name):
             graph.add((dataset, VOID.dataDump, download))

@@ -4,37 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, VOID, XSD
 
 from ketrdf.knowledge_graph import KnowledgeGraph
+from ketrdf.present.dataset_header import DCAT, SD, dataset_header, media_type
 from ketrdf.present.site.paths import RDF_SUFFIXES
-from ketrdf.vocabulary import BASE, KET, KR, ONTOLOGY_IRI, new_graph
+from ketrdf.vocabulary import BASE
 
 #: A placeholder: the static host that serves the site; give the real one with ``--publish-base``.
 DEFAULT_PUBLISH_BASE = "https://example.org/ketrdf/"
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-MEDIA_TYPES = {".ttl": "text/turtle", ".trig": "application/trig", ".nq": "application/n-quads",
-               ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
-COPIED = (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.source)
 #: The paths that name a subject (no suffix): a resource, a query, an ontology term, the ontology.
 SUBJECT = r"((?:resource|query|ontology)/[A-Za-z0-9_/-]+|ontology)"
 
 
 def dataset_description(kg: KnowledgeGraph, downloads: Mapping[str, int]) -> Graph:
     """VoID and DCAT for the site's dataset ``BASE``: header, triples per named graph, its dumps."""
-    graph = new_graph()
-    for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("sd", SD)):
-        graph.bind(prefix, namespace)
     dataset = URIRef(BASE)
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    for predicate in COPIED:
-        for value in kg.ontology.objects(ONTOLOGY_IRI, predicate):
-            graph.add((dataset, predicate, value))
-    graph.add((dataset, VOID.uriSpace, Literal(str(KR))))
-    graph.add((dataset, VOID.vocabulary, URIRef(str(KET))))
+    graph = dataset_header(kg, dataset)
     for name, named in kg.named_graphs().items():
         subset = URIRef(f"{BASE}dataset/{name.rsplit('/', 1)[-1]}")
         graph.add((dataset, VOID.subset, subset))
@@ -48,8 +35,7 @@ def dataset_description(kg: KnowledgeGraph, downloads: Mapping[str, int]) -> Gra
         graph.add((download, RDF.type, DCAT.Distribution))
         graph.add((download, DCAT.downloadURL, download))
         graph.add((download, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-        media = MEDIA_TYPES.get("." + path.rsplit(".", 1)[-1], "application/octet-stream")
-        graph.add((download, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media)))
+        graph.add((download, DCAT.mediaType, media_type(path)))
     return graph
 
 

@@ -328,7 +328,9 @@ def validation_times(source: Path, validators: list[str], repeat: int) -> dict[s
 
 
 def measure(engine: str, source: Path, repeat: int, limit: float) -> dict[str, float] | None:
-    """Median figures of ``repeat`` subprocess runs, or None if a run passes ``limit`` seconds."""
+    """Median figures of ``repeat`` subprocess runs; None if a run passes ``limit`` seconds or fails.
+
+    A failed run (a SIGKILL from the kernel when memory runs out, say) is said on stderr."""
     runs = []
     for _ in range(repeat):
         try:
@@ -339,8 +341,11 @@ def measure(engine: str, source: Path, repeat: int, limit: float) -> dict[str, f
             )
         except subprocess.TimeoutExpired:
             return None
-        except subprocess.CalledProcessError as error:
-            raise SystemExit(f"{engine} run failed:\n{error.stderr[-2000:]}") from None
+        except subprocess.CalledProcessError as error:  # the other paths still run and print
+            status = error.returncode
+            how = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+            print(f"{engine} run failed ({how}):\n{error.stderr[-2000:]}", file=sys.stderr)
+            return None
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
@@ -350,7 +355,7 @@ def print_size(size: str, runs: dict[str, dict[str, float] | None]) -> None:
     for label in PATHS:
         figures = runs.get(label)
         if figures is None:
-            print(f"{size:>8} {'':>9} {label:>6}  did not finish within the limit (or skipped)")
+            print(f"{size:>8} {'':>9} {label:>6}  failed, did not finish within the limit, or skipped")
             continue
         cells = " ".join(f"{figures[s]:9.2f}" for s in STAGES)
         warm = f"  ({int(figures['verdicts'])} gate verdicts known)" if "verdicts" in figures else ""

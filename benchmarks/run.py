@@ -39,7 +39,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import json
+import math
 import os
 import resource
 import statistics
@@ -51,6 +53,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: benchmarks.synthetic is imported from the checkout
+    sys.path.insert(0, str(ROOT))
 SIZES = {"review": 1, "10k": 4, "100k": 35, "1m": 350}
 STAGES = ("parse", "reason", "validate", "queries", "export", "total")
 PATHS = ("fast", "naive", "peer")
@@ -72,7 +76,7 @@ def _reset_peak() -> None:
 
 def generate(copies: int, target: Path) -> None:
     """Write the review's content, or ``copies`` renamed copies of it, as N-Triples."""
-    from synthetic import scaled_content
+    from benchmarks.synthetic import scaled_content
 
     from ketrdf.pipeline.sources import load_sources
     from ketrdf.project import Project
@@ -174,7 +178,7 @@ def run_once(engine: str, source: Path) -> dict[str, float]:
 def run_peer(source: Path) -> dict[str, float]:
     """The library stack once in this process on ``source``: seconds and peak MB per stage, per query."""
     import pyoxigraph as ox
-    import reasonable
+    import reasonable  # type: ignore[import-untyped]
     from pyshacl_turbo import validate as shacl_validate
     from rdflib.namespace import RDF
 
@@ -201,10 +205,15 @@ def run_peer(source: Path) -> dict[str, float]:
         figures[name] = time.perf_counter() - since
         figures[f"{name} MB"] = _peak_mb()
 
+    def results(store: ox.Store, text: str, union: bool = False) -> list[Any]:
+        """The solutions or triples of a SELECT or a CONSTRUCT (the only forms run here)."""
+        found = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+        assert isinstance(found, ox.QuerySolutions | ox.QueryTriples), text
+        return list(found)
+
     def apply_rules(store: ox.Store) -> None:
         for rule in rules:
-            store.extend([ox.Quad(t.subject, t.predicate, t.object)
-                          for t in store.query(rule, prefixes=PREFIXES)])
+            store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in results(store, rule)])
 
     with tempfile.TemporaryDirectory() as folder:
         as_turtle = Path(folder) / "content.ttl"  # N-Triples is Turtle; reasonable reads .ttl files only
@@ -220,15 +229,15 @@ def run_peer(source: Path) -> dict[str, float]:
         reasoner = reasonable.PyReasoner()
         for path in (project.ontology_file, as_turtle):
             reasoner.load_file(str(path))
-        store.extend([ox.Quad(*(to_oxigraph(term) for term in triple))
-                      for triple in reasoner.reason()])
+        store.extend([ox.Quad(*(to_oxigraph(term) for term in triple))  # type: ignore[arg-type]
+                      for triple in reasoner.reason()])  # rdflib terms, a literal never a subject
         apply_rules(store)
         stage("reason", mark)
 
         mark = time.perf_counter()
         conforms, report, _ = shacl_validate(store, shacl_graph=shapes, inference="none", advanced=True,
                                              do_owl_imports=False)
-        problems = sum(len(list(store.query(text, prefixes=PREFIXES))) for text in checks)
+        problems = sum(len(results(store, text)) for text in checks)
         stage("validate", mark)
         violations = set(report.subjects(RDF.type, SH.ValidationResult))
         figures["problems"] = float(problems + (0 if conforms else len(violations)))
@@ -236,8 +245,7 @@ def run_peer(source: Path) -> dict[str, float]:
         mark = time.perf_counter()
         for name, text in texts.items():
             query_started = time.perf_counter()
-            result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-            list(result)
+            results(store, text, union=True)
             figures[f"query {name}"] = time.perf_counter() - query_started
         stage("queries", mark)
 
@@ -255,9 +263,9 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
     Each figure is the best of three runs; a shape's figure is its validation time less
     the index time (the same for every shape: the validator indexes the graph first).
     """
+    from benchmarks.synthetic import scaled_content
     from rdflib import BNode, Graph, URIRef
     from rdflib.namespace import RDF
-    from synthetic import scaled_content
 
     from ketrdf.engines.reasoners import get_reasoner
     from ketrdf.knowledge_graph import KnowledgeGraph
@@ -291,7 +299,7 @@ def shape_costs(copies: int) -> tuple[float, list[tuple[float, str]]]:
 
     index = seconds(Graph())
     costs = []
-    for node_shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
+    for node_shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
         if not isinstance(node_shape, URIRef):
             continue
         alone = Graph()
@@ -374,9 +382,25 @@ def print_size(size: str, runs: dict[str, dict[str, float] | None]) -> None:
     if fast:
         print(f"{'':>8} saved query (seconds)          fast     naive   ratio      peer")
         for key in sorted(k for k in fast if k.startswith("query ")):
-            other = f"{naive[key]:9.3f} {naive[key] / fast[key]:7.1f}" if naive and fast[key] else f"{'':>17}"
+            naive_cells = (f"{naive[key]:9.3f} {naive[key] / fast[key]:7.1f}" if naive and fast[key]
+                           else f"{'':>17}")
             beside = f" {peer[key]:9.3f}" if peer else ""
-            print(f"{'':>8} {key[6:]:<28} {fast[key]:7.3f} {other}{beside}")
+            print(f"{'':>8} {key[6:]:<28} {fast[key]:7.3f} {naive_cells}{beside}")
+
+
+def growth_exponents(smaller: dict[str, float], larger: dict[str, float]) -> dict[str, float]:
+    """Per stage, k in time ~ triples^k fitted through two sizes: 1 is linear growth."""
+    scale = math.log(larger["triples"] / smaller["triples"])
+    return {stage: math.log(larger[stage] / smaller[stage]) / scale
+            for stage in STAGES if smaller[stage] > 0 and larger[stage] > 0}
+
+
+def print_growth(runs: list[tuple[str, dict[str, float]]]) -> None:
+    """The fast path's growth exponent per stage between each two sizes that follow one another."""
+    for (small, smaller), (large, larger) in itertools.pairwise(runs):
+        exponents = growth_exponents(smaller, larger)
+        cells = " ".join(f"{exponents[s]:9.2f}" if s in exponents else f"{'-':>9}" for s in STAGES)
+        print(f"{small + '-' + large:>18} {'growth':>6} {cells}  (fast: time ~ triples^k)")
 
 
 def main() -> None:
@@ -433,6 +457,7 @@ def main() -> None:
     header = " ".join(f"{stage:>9}" for stage in STAGES)
     print(f"{'size':>8} {'triples':>9} {'path':>6} {header}")
     baseline_alive = True
+    fast_runs: list[tuple[str, dict[str, float]]] = []
     for size in args.sizes.split(","):
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "content.nt"
@@ -444,6 +469,9 @@ def main() -> None:
             peer = measure("peer", source, args.repeat, args.limit) if "peer" in paths else None
         baseline_alive = naive is not None
         print_size(size, {"fast": fast, "naive": naive, "peer": peer})
+        if fast:
+            fast_runs.append((size, fast))
+    print_growth(fast_runs)
 
 
 if __name__ == "__main__":

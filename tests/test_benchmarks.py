@@ -1,7 +1,7 @@
 """The benchmarks run: a benchmark that cannot run measures nothing (issue 19).
 
-Integration: each runs the review's pipeline in subprocesses. Only that they run and
-print every figure is checked here; the figures themselves are the benchmark's output.
+Only that they run and print every figure is checked here; the figures themselves are
+the benchmark's output. The growth exponent is checked on figures made up for it.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import subprocess
 import sys
 
 import pytest
+from benchmarks.run import growth_exponents
 
 from tests.support.paths import REPO
 
-pytestmark = pytest.mark.integration
 
-
+@pytest.mark.integration  # the review's pipeline, in subprocesses
 def test_the_pipeline_benchmark_prints_every_stage_and_query_of_each_path_it_runs() -> None:
     done = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--sizes", "review", "--repeat", "1", "--paths", "fast,peer"],
@@ -35,7 +35,20 @@ def test_the_pipeline_benchmark_prints_every_stage_and_query_of_each_path_it_run
     assert set(queries) <= listed, sorted(set(queries) - listed)
 
 
+@pytest.mark.integration  # a subprocess
 def test_the_pipeline_benchmark_refuses_an_unknown_path() -> None:
     done = subprocess.run([sys.executable, "benchmarks/run.py", "--paths", "fast,quick"],
                           cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "unknown ['quick']" in done.stderr
+
+
+def test_growth_exponents_are_the_slopes_of_time_against_size_on_log_scales() -> None:
+    """Ten times the triples: ten times the time is 1 (linear), a hundred times 2, the same time 0."""
+    stages = ("parse", "reason", "validate", "queries", "export", "total")
+    smaller = {"triples": 1_000.0, **dict.fromkeys(stages, 2.0)}
+    larger = {"triples": 10_000.0, "parse": 20.0, "reason": 200.0, "validate": 2.0, "queries": 0.0,
+              "export": 20.0, "total": 20.0}
+    exponents = growth_exponents(smaller, larger)
+    assert exponents == pytest.approx({"parse": 1.0, "reason": 2.0, "validate": 0.0, "export": 1.0,
+                                       "total": 1.0})
+    assert "queries" not in exponents  # no time to fit

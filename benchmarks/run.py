@@ -448,6 +448,9 @@ def main() -> None:
         generate(int(args.generate[0]), Path(args.generate[1]))
         return
     if args.child:
+        from ketrdf.rdfio.collector import collect_less_often
+
+        collect_less_often()  # every path, as ketrdf's command line runs
         engine, source = args.child[0], Path(args.child[1])
         print(json.dumps(run_peer(source) if engine == "peer" else run_once(engine, source)))
         return

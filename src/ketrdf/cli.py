@@ -257,6 +257,9 @@ def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reas
     Exit codes: 0 ok, 1 validation failed, 2 bad input or usage,
     3 inconsistent ontology, 4 internal error, 5 remote store failed, 130 interrupted.
     """
+    from ketrdf.rdfio.collector import collect_less_often
+
+    collect_less_often()  # a command may load a large graph: see the module
     ctx.ensure_object(dict)
     ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner, validator=validator)
 

@@ -30,6 +30,8 @@ def test_the_pipeline_benchmark_prints_every_stage_and_query_of_each_path_it_run
     assert {"fast", "peer", "peer/f", "floor"} <= set(rows), lines
     for path in ("fast", "peer"):
         assert all(float(cell) >= 0 for cell in rows[path][3:9]), rows[path]
+    verdicts = rows["fast"][9:]  # as a build after the first: the gate's verdicts from the user's store
+    assert verdicts[0].startswith("(") and int(verdicts[0][1:]) > 0, rows["fast"]
     queries = sorted(path.stem for path in (REPO / "queries").glob("*.rq"))
     listed = {line.split()[0] for line in lines if line.startswith("         ") and len(line.split()) >= 2}
     assert set(queries) <= listed, sorted(set(queries) - listed)

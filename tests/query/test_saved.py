@@ -48,8 +48,7 @@ CATALOGUE = {
 
 
 def test_every_saved_query_has_a_header_and_runs_on_its_example(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                                saved_queries: dict[str, SavedQuery]) -> None:
     assert set(saved_queries) >= CATALOGUE
     for saved in saved_queries.values():
         assert saved.title and saved.question, saved.name
@@ -61,8 +60,7 @@ def test_every_saved_query_has_a_header_and_runs_on_its_example(reasoned_union: 
 
 
 def test_t2_antidepressant_ranking_r_first_s_last(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                  saved_queries: dict[str, SavedQuery]) -> None:
     # T2-antidepressant: (R)-ketamine > (R,S)-ketamine > (S)-ketamine.
     rows = ranking_rows(reasoned_union, saved_queries)
     pairs = [(row["superior_label"], row["inferior_label"]) for row in rows]
@@ -76,9 +74,8 @@ def test_t2_antidepressant_ranking_r_first_s_last(reasoned_union: Graph,
     assert ranks == {"(R)-ketamine": "1", "(R,S)-ketamine": "2", "(S)-ketamine": "3"}
 
 
-def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9_and_17(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+def test_r_over_s_is_inferred_from_table_2_and_stated_by_enan_9_and_17(
+        reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     rows = {(r["superior"], r["inferior"]): r for r in ranking_rows(reasoned_union, saved_queries)}
     r_over_s = rows[(str(KR["r-ketamine"]), str(KR["s-ketamine"]))]
     assert r_over_s["basis"] == "stated and inferred"
@@ -94,15 +91,13 @@ def test_ranking_is_empty_without_reasoning(
     assert ranking_rows(unreasoned.union(), saved_queries) == []
 
 
-def test_ranking_in_japanese(reasoned_union: Graph,
-        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_ranking_in_japanese(reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     rows = ranking_rows(reasoned_union, saved_queries, lang="ja")
     assert rows[0]["superior_label"] == "(R)-ケタミン"
 
 
 def test_evidence_for_enan_9_lists_its_five_references(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                       saved_queries: dict[str, SavedQuery]) -> None:
     # ENAN-9 cites references 28, 30, 31, 32 and 35, from animal models of depression; the
     # review names no species for them.
     result = run_saved_query(reasoned_union, saved_queries["evidence"], {"claim": "ENAN-9"})
@@ -119,8 +114,7 @@ def test_unknown_query_lists_the_valid_names(saved_queries: dict[str, SavedQuery
 
 
 def test_missing_and_unknown_parameters_list_the_parameters(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                            saved_queries: dict[str, SavedQuery]) -> None:
     with pytest.raises(
         InputError, match=r"needs parameter 'a'; parameters: a \(ket:ChemicalEntity, required\)"
     ):
@@ -151,8 +145,7 @@ def test_parameter_values_are_bound_not_pasted(tmp_path: Path, value: str) -> No
 
 
 def test_evidence_with_an_injected_claim_id_finds_nothing(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                          saved_queries: dict[str, SavedQuery]) -> None:
     union = reasoned_union
     evidence = saved_queries["evidence"]
     for value in INJECTIONS:
@@ -175,7 +168,7 @@ def test_adhoc_sparql_syntax_error_is_a_query_error() -> None:
         run_sparql(Graph(), "SELEC ?x WHERE { ?x ?y ?z }")
 
 
-def test_adhoc_ask(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_adhoc_ask(reasoned_union: Graph) -> None:
     result = run_sparql(reasoned_union, "ASK { kr:r-ketamine ket:moreAntidepressantThan kr:s-ketamine }")
     assert result.boolean is True
 
@@ -194,8 +187,7 @@ def test_queries_that_would_fetch_from_the_web_are_refused(text: str) -> None:
         run_sparql(Graph(), text)
 
 
-def test_values_binding_for_endpoints_gives_the_same_answers(reasoned_union: Graph, project: Project,
-                                                             reasoned: KnowledgeGraph) -> None:
+def test_values_binding_for_endpoints_gives_the_same_answers(reasoned_union: Graph, project: Project) -> None:
     """The text sent to a remote endpoint (VALUES instead of initBindings) answers the same here."""
     from ketrdf.query.parameters import bind_parameters
     from ketrdf.query.values import with_values

@@ -44,8 +44,7 @@ def test_claim_id_list_equals_the_digest(project: Project) -> None:
 
 
 def test_every_listed_id_has_a_claim_with_a_place_and_a_publication(reasoned_union: Graph,
-    project: Project, reasoned: KnowledgeGraph
-) -> None:
+                                                                    project: Project) -> None:
     rows = select(reasoned_union, """
         SELECT DISTINCT ?id WHERE {
           ?claim ket:claimId ?id ;
@@ -60,7 +59,7 @@ def test_every_listed_id_has_a_claim_with_a_place_and_a_publication(reasoned_uni
     assert every_id == set(listed_ids(project)), "claim ids in the graph but not in claim-ids.txt"
 
 
-def test_cited_references_are_reachable_by_number(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_cited_references_are_reachable_by_number(reasoned_union: Graph) -> None:
     # ENAN-9 cites references 28, 30, 31, 32 and 35.
     rows = select(reasoned_union, """
         SELECT ?number WHERE {
@@ -69,8 +68,7 @@ def test_cited_references_are_reachable_by_number(reasoned_union: Graph, reasone
     assert [int(row[0]) for row in rows] == [28, 30, 31, 32, 35]
 
 
-def test_all_35_references_with_their_bibliographic_facts(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_all_35_references_with_their_bibliographic_facts(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?n ?first ?title ?journal ?volume ?issue ?start ?end ?pages ?year WHERE {
           ?ref a ket:Reference ; ket:referenceNumber ?n ; ket:firstAuthor ?first ;
@@ -89,8 +87,7 @@ def test_all_35_references_with_their_bibliographic_facts(reasoned_union: Graph,
     assert by_number[14][2:] == ("Eur Arch Psychiatry Clin Neurosci", "", "", "", "", "", "2019")
 
 
-def test_enan_12_to_15_adverse_effects_of_s_not_r_in_animals(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_12_to_15_adverse_effects_of_s_not_r_in_animals(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT DISTINCT ?effect ?id WHERE {
           ?yes ket:agent kr:s-ketamine ; ket:effect ?effect ; ket:polarity ket:Affirms ;
@@ -107,15 +104,14 @@ def test_enan_12_to_15_adverse_effects_of_s_not_r_in_animals(reasoned_union: Gra
     }
 
 
-def test_enan_14_absence_of_place_preference_is_a_claim(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_14_absence_of_place_preference_is_a_claim(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?claim WHERE { ?claim ket:claimId "ENAN-14" ; ket:agent kr:r-ketamine ;
                               ket:effect kr:place-preference ; ket:polarity ket:NoEffectObserved . }""")
     assert len(rows) == 1
 
 
-def test_enan_2_nmda_affinity_ratio(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_enan_2_nmda_affinity_ratio(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?low ?high WHERE {
           ?claim ket:claimId "ENAN-2" ; ket:comparand kr:s-ketamine ; ket:referent kr:r-ketamine ;
@@ -124,8 +120,7 @@ def test_enan_2_nmda_affinity_ratio(reasoned_union: Graph, reasoned: KnowledgeGr
     assert [(float(low), float(high)) for low, high in rows] == [(3.0, 4.0)]
 
 
-def test_enan_6_and_7_fda_approval_of_the_nasal_spray(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_6_and_7_fda_approval_of_the_nasal_spray(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?date ?ingredient ?use ?restriction WHERE {
           ?claim ket:claimId "ENAN-6" ; ket:reportsEvent ?event .
@@ -141,7 +136,7 @@ def test_enan_6_and_7_fda_approval_of_the_nasal_spray(reasoned_union: Graph,
     assert dates == [Literal("2019-03-05")]
 
 
-def test_enan_3_where_s_ketamine_is_an_anaesthetic(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_enan_3_where_s_ketamine_is_an_anaesthetic(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?where ?status WHERE {
           ?claim ket:claimId "ENAN-3" ; ket:reportsStatus ?s .
@@ -153,8 +148,7 @@ def test_enan_3_where_s_ketamine_is_an_anaesthetic(reasoned_union: Graph, reason
     assert by_status == {"in-use": {"europe", "china"}, "not-approved": {"usa", "japan"}}
 
 
-def test_t1_onset_ketamine_within_hours_current_after_weeks(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_t1_onset_ketamine_within_hours_current_after_weeks(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?mine ?theirs WHERE {
           ?claim ket:claimId "T1-onset" ; ket:comparand kr:rs-ketamine ;
@@ -167,7 +161,7 @@ def test_t1_onset_ketamine_within_hours_current_after_weeks(reasoned_union: Grap
     assert "hours" in mine and "weeks to months" in theirs
 
 
-def test_hist_4_japan_narcotic_designation_2007(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_hist_4_japan_narcotic_designation_2007(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT ?date WHERE { ?claim ket:claimId "HIST-4" ; ket:reportsEvent ?e .
                              ?e ket:eventType kr:narcotic-designation ; ket:inJurisdiction kr:japan ;
@@ -175,7 +169,7 @@ def test_hist_4_japan_narcotic_designation_2007(reasoned_union: Graph, reasoned:
     assert rows == [("2007",)]
 
 
-def test_nmda_6_is_the_authors_hypothesis(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_nmda_6_is_the_authors_hypothesis(reasoned_union: Graph) -> None:
     rows = select(reasoned_union, """
         SELECT DISTINCT ?status WHERE { ?claim ket:claimId "NMDA-6" ; ket:claimStatus ?status . }""")
     assert rows == [(str(KET["Hypothesis"]),)]

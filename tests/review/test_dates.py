@@ -78,7 +78,7 @@ def test_both_engines_give_one_order(both_engines: dict[str, list[str]]) -> None
     assert both_engines["rdflib"] == both_engines["oxigraph"]
 
 
-def test_every_date_is_a_w3cdtf_string(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_every_date_is_a_w3cdtf_string(reasoned_union: Graph) -> None:
     """Plain strings: OWL 2 has no datatype for a year or a month, and an instant would invent a day."""
     for row in run_sparql(reasoned_union, EVERY_DATE).rows:
         when = row[0]
@@ -87,7 +87,7 @@ def test_every_date_is_a_w3cdtf_string(reasoned_union: Graph, reasoned: Knowledg
         _chronological_key(str(when))
 
 
-def test_event_dates_are_the_reviews(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_event_dates_are_the_reviews(reasoned_union: Graph) -> None:
     rows = run_sparql(reasoned_union, EVENT_DATES_BY_CLAIM).rows
     found = {(str(claim), str(when)) for claim, when in rows}
     assert found >= REVIEW_EVENT_DATES

@@ -9,7 +9,6 @@ import pytest
 from rdflib import Graph
 
 from ketrdf.engines.rdflib_sparql import run_saved_query, run_sparql
-from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.build import check_graph
 from ketrdf.project import Project
 from ketrdf.query.saved import load_saved_queries
@@ -27,8 +26,7 @@ def local(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def test_conc_3_trials_run_overseas_in_no_named_country(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_conc_3_trials_run_overseas_in_no_named_country(reasoned_union: Graph) -> None:
     """CONC-3: a US company (Perception Neuroscience) runs the (R)-ketamine trials
     abroad, seen from Japan; the review names no country, so not the USA."""
     places = select(reasoned_union, """
@@ -40,8 +38,7 @@ def test_conc_3_trials_run_overseas_in_no_named_country(reasoned_union: Graph,
     assert (KR["perception-neuroscience"], KET["basedIn"], KR["usa"]) in reasoned_union
 
 
-def test_conc_3_results_are_an_expected_event_of_2020(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_conc_3_results_are_an_expected_event_of_2020(reasoned_union: Graph) -> None:
     """CONC-3: the author expects the trial results to be known in 2020; that had not
     happened when the review was written, so the event is expected, and the claim a
     prediction of the author's."""
@@ -54,7 +51,7 @@ def test_conc_3_results_are_an_expected_event_of_2020(reasoned_union: Graph,
     assert found == {("2020", str(KET["Expected"]), str(KET["Prediction"]), str(AUTHOR))}
 
 
-def test_nmda_6_names_no_specific_mechanism(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_nmda_6_names_no_specific_mechanism(reasoned_union: Graph) -> None:
     """NMDA-6: the author thinks a pharmacology other than NMDA blockade is involved,
     and names no particular one. The gut microbiota-brain axis, mTOR independence and
     (2R,6R)-hydroxynorketamine appear only in the titles of references 30, 31 and 10."""
@@ -78,8 +75,7 @@ def test_nmda_6_names_no_specific_mechanism(reasoned_union: Graph, reasoned: Kno
     assert cited_for == {("ENAN-9",)}
 
 
-def test_enan_15_details_from_titles_stay_with_the_references(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_15_details_from_titles_stay_with_the_references(reasoned_union: Graph) -> None:
     """ENAN-15: the review says intravenous (R)- or (S)-ketamine in conscious monkeys
     (PET, [9]) and intravenous (S)-ketamine in people ([23]); the single dose and the
     trial design and patients (treatment-resistant depression) are in the reference
@@ -102,8 +98,7 @@ def test_enan_15_details_from_titles_stay_with_the_references(reasoned_union: Gr
     assert (KR["hashimoto-2020/ref/23"], KET["titleDetail"], KR["treatment-resistant-depression"]) in union
 
 
-def test_table_1_current_antidepressants_raise_the_risk(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_table_1_current_antidepressants_raise_the_risk(reasoned_union: Graph) -> None:
     """T1-suicidality: Table 1 says the current antidepressants do nothing for
     suicidal ideation and raise the risk; it does not hedge with 'may'."""
     union = reasoned_union
@@ -117,8 +112,7 @@ def test_table_1_current_antidepressants_raise_the_risk(reasoned_union: Graph,
     assert values and all("may" not in value for (value,) in values)
 
 
-def test_enan_12_parvalbumin_cells_are_lost_in_the_frontal_cortex(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_12_parvalbumin_cells_are_lost_in_the_frontal_cortex(reasoned_union: Graph) -> None:
     """ENAN-12: (S)-ketamine lowered parvalbumin-positive cells in the frontal cortex
     (前頭皮質), not the prefrontal cortex."""
     union = reasoned_union
@@ -138,8 +132,7 @@ def test_enan_12_parvalbumin_cells_are_lost_in_the_frontal_cortex(reasoned_union
     assert not [label for (label,) in labels if "prefrontal" in label]
 
 
-def test_enan_3_s_ketamine_is_used_not_approved_in_europe_and_china(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_3_s_ketamine_is_used_not_approved_in_europe_and_china(reasoned_union: Graph) -> None:
     """ENAN-3: (S)-ketamine is in use as an anaesthetic in Europe and China; the review
     does not say it is approved there. It is not approved in the USA or Japan."""
     found = select(reasoned_union, """
@@ -151,7 +144,7 @@ def test_enan_3_s_ketamine_is_used_not_approved_in_europe_and_china(reasoned_uni
         ("europe", "in-use"), ("china", "in-use"), ("usa", "not-approved"), ("japan", "not-approved")}
 
 
-def test_hist_5_researchers_who_noticed_cite_nothing(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_hist_5_researchers_who_noticed_cite_nothing(reasoned_union: Graph) -> None:
     """HIST-5: the review cites Domino's account [4] for the abuse and for users who
     sought an antidepressant effect; the sentence about researchers who seem to have
     noticed the rapid effect in drug users carries no citation."""
@@ -176,7 +169,7 @@ def test_hist_5_researchers_who_noticed_cite_nothing(reasoned_union: Graph, reas
     assert abuse == {(str(KR["hashimoto-2020/ref/4"]),)}
 
 
-def test_enan_8_doubt_began_about_2010(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_enan_8_doubt_began_about_2010(reasoned_union: Graph) -> None:
     """ENAN-8: the author began to doubt the NMDA explanation around 2010: the year is
     approximate, and the graph says so in a triple, not only in a label."""
     found = select(reasoned_union, """
@@ -186,7 +179,7 @@ def test_enan_8_doubt_began_about_2010(reasoned_union: Graph, reasoned: Knowledg
     assert found == {("2010", str(KET["About"]))}
 
 
-def test_enan_6_spray_is_approved_as_an_add_on(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_enan_6_spray_is_approved_as_an_add_on(reasoned_union: Graph) -> None:
     """ENAN-6: Janssen developed the (S)-ketamine spray as an add-on medication for
     treatment-resistant depression, and the FDA approved it on 2019-03-05."""
     found = select(reasoned_union, """
@@ -198,9 +191,7 @@ def test_enan_6_spray_is_approved_as_an_add_on(reasoned_union: Graph, reasoned: 
     assert found == {(str(KR["treatment-resistant-depression"]), str(KR["add-on-use"]), "2019-03-05")}
 
 
-def test_hist_8_ketamine_in_healthy_people_is_used_as_a_model_of_schizophrenia(reasoned_union: Graph,
-    reasoned: KnowledgeGraph,
-) -> None:
+def test_hist_8_ketamine_in_healthy_people_is_used_as_a_model_of_schizophrenia(reasoned_union: Graph) -> None:
     """HIST-8: in the USA, giving ketamine to healthy people is still a research model
     of schizophrenia."""
     found = select(reasoned_union, """
@@ -210,7 +201,7 @@ def test_hist_8_ketamine_in_healthy_people_is_used_as_a_model_of_schizophrenia(r
     assert found == {(str(KR["rs-ketamine"]), str(KR["healthy"]), str(KR["usa"]))}
 
 
-def test_enan_5_mk_801_failure_was_never_published(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_enan_5_mk_801_failure_was_never_published(reasoned_union: Graph) -> None:
     """ENAN-5: that (+)-MK-801 does not work in depressed patients is known but was
     never published."""
     found = select(reasoned_union, """
@@ -221,8 +212,7 @@ def test_enan_5_mk_801_failure_was_never_published(reasoned_union: Graph, reason
     assert len(found) == 1
 
 
-def test_enan_4_and_nmda_1_antagonists_failed_in_phase_iii(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_enan_4_and_nmda_1_antagonists_failed_in_phase_iii(reasoned_union: Graph) -> None:
     """ENAN-4, NMDA-1: the new NMDA receptor antagonists failed in phase III trials."""
     found = select(reasoned_union, """
         SELECT ?id ?phase_label WHERE {
@@ -232,7 +222,7 @@ def test_enan_4_and_nmda_1_antagonists_failed_in_phase_iii(reasoned_union: Graph
     assert found == {("ENAN-4", "phase III"), ("NMDA-1", "phase III")}
 
 
-def test_hist_1_ketamine_was_made_to_replace_pcp(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_hist_1_ketamine_was_made_to_replace_pcp(reasoned_union: Graph) -> None:
     """HIST-1: Parke-Davis synthesised ketamine in 1962 as a substitute for the
     anaesthetic phencyclidine (PCP)."""
     found = select(reasoned_union, """
@@ -250,8 +240,7 @@ SELECT DISTINCT ?id ?status WHERE {
 }"""
 
 
-def test_the_authors_hypotheses_and_predictions_apart_from_the_fields(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_the_authors_hypotheses_and_predictions_apart_from_the_fields(reasoned_union: Graph) -> None:
     """NMDA-6 (the author thinks a non-NMDA pharmacology is involved), ENAN-16 ((R) should
     make a safer antidepressant) and CONC-3 (results expected in 2020) are the author's
     own hypothesis and predictions; HIST-7 (NMDA hypofunction in schizophrenia) is a
@@ -273,8 +262,7 @@ def test_the_authors_hypotheses_and_predictions_apart_from_the_fields(reasoned_u
 
 
 def test_whose_view_query_separates_the_author_from_the_field(reasoned_union: Graph,
-    project: Project, reasoned: KnowledgeGraph
-) -> None:
+                                                              project: Project) -> None:
     """The saved query answers the same question: HIST-7's hypothesis is not the author's."""
     saved = load_saved_queries(project.queries_dir)["whose-view"]
     result = run_saved_query(reasoned_union, saved, {})
@@ -284,7 +272,7 @@ def test_whose_view_query_separates_the_author_from_the_field(reasoned_union: Gr
     assert {r["authors_own"] for r in found if r["claim_id"] == "HIST-7"} == {"no"}
 
 
-def test_population_studied_is_not_the_indication(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_population_studied_is_not_the_indication(reasoned_union: Graph) -> None:
     """HIST-5: the rapid effect was noticed in drug users, who are the population, not
     what ketamine treats. Where (R,S)-ketamine is effective (INTRO, HIST, BIP claims):
     depression, treatment-resistant depression, bipolar depression, suicidal ideation."""
@@ -313,7 +301,7 @@ def test_a_claim_resting_on_a_title_trips_the_qc_check(project: Project) -> None
     assert "gut-microbiota-brain-axis" in messages[0] and "reference 30" in messages[0]
 
 
-def test_the_review_has_no_claim_resting_on_a_title(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_the_review_has_no_claim_resting_on_a_title(reasoned_union: Graph) -> None:
     """Every title detail is a triple about a reference, never a slot of a review claim."""
     details = list(reasoned_union.triples((None, KET["titleDetail"], None)))
     assert len(details) >= 7
@@ -321,8 +309,7 @@ def test_the_review_has_no_claim_resting_on_a_title(reasoned_union: Graph, reaso
         assert (reference, KET["referenceNumber"], None) in reasoned_union
 
 
-def test_trials_are_controlled_as_the_review_says_never_randomised(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_trials_are_controlled_as_the_review_says_never_randomised(reasoned_union: Graph) -> None:
     """HIST-9 and BIP-1: the review calls both trials placebo-controlled and double-blind;
     HIST-10: the Columbia group compared ketamine with another anaesthetic, midazolam.
     It never says the patients were randomised (that word is in reference 6's title only)."""
@@ -340,8 +327,7 @@ def test_trials_are_controlled_as_the_review_says_never_randomised(reasoned_unio
     assert not select(union, "SELECT ?c WHERE { ?c a ?design FILTER (CONTAINS(STR(?design), 'Random')) }")
 
 
-def test_animal_studies_name_a_species_only_where_the_review_does(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_animal_studies_name_a_species_only_where_the_review_does(reasoned_union: Graph) -> None:
     """ENAN-9, ENAN-12, ENAN-14 and ENAN-17: the review speaks of animals or animal models
     of depression (and of replications of those findings) without naming a species;
     ENAN-13: rats (posterior cingulate cortex of the rat); ANIM-1: rodents such as rats and

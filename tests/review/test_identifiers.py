@@ -52,8 +52,8 @@ def test_linked_references_count(table: MappingTable, reasoned: KnowledgeGraph) 
     assert counts == {"doi": 20, "pubmed": 11}
 
 
-def test_no_doi_contradicts_its_reference(reasoned_union: Graph, project: Project, table: MappingTable,
-                                          reasoned: KnowledgeGraph) -> None:
+def test_no_doi_contradicts_its_reference(reasoned_union: Graph, project: Project,
+                                          table: MappingTable) -> None:
     assert doi_conflicts(reasoned_union, table.mappings, _registrants(project)) == []
 
 
@@ -74,8 +74,7 @@ def test_every_journal_has_a_registrant(reasoned_union: Graph,
     # [1] is Biol Psychiatry of 2000: an Elsevier DOI, but of [23]'s 2015
     ("ref:1", "doi:10.1016/S0006-3223(99)00230-9", "doi:10.1016/j.biopsych.2015.10.018", "embeds 2015"),
 ])
-def test_a_wrong_doi_is_caught(reasoned_union: Graph,
-        project: Project, reasoned: KnowledgeGraph, tmp_path: Path, ref: str, old: str,
+def test_a_wrong_doi_is_caught(reasoned_union: Graph, project: Project, tmp_path: Path, ref: str, old: str,
                                new: str, message: str) -> None:
     text = project.mappings_file.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith(f"{ref}\t") and f"\t{old}\t" in line)
@@ -86,8 +85,7 @@ def test_a_wrong_doi_is_caught(reasoned_union: Graph,
     assert any(conflict.startswith(f"{ref}:") and message in conflict for conflict in conflicts), conflicts
 
 
-def test_absences_make_no_mapping(reasoned_union: Graph,
-        table: MappingTable, reasoned: KnowledgeGraph) -> None:
+def test_absences_make_no_mapping(reasoned_union: Graph, table: MappingTable) -> None:
     """A NoTermFound row is never a SKOS mapping; in the graph it is one ket:identifierNotFoundIn triple
     naming its system, so the QC check unlinked-entity can see the recorded reason."""
     assert table.absences
@@ -120,15 +118,14 @@ EVIDENCE_DESIGNS = [KET[name] for name in (
     "MetaAnalysis", "Commentary", "AuthorStatement", "ReviewSynthesis")]
 
 
-def test_references_taxa_and_designs_are_linked_or_explained(reasoned_union: Graph, table: MappingTable,
-                                                             reasoned: KnowledgeGraph) -> None:
+def test_references_taxa_and_designs_are_linked_or_explained(reasoned_union: Graph,
+                                                             table: MappingTable) -> None:
     """Issue 16's check: nothing the review names of these kinds lacks both an identifier and a reason."""
     graph = reasoned_union
     assert unlinked(graph, table, [KET.Reference, KET.Taxon], EVIDENCE_DESIGNS) == []
 
 
-def test_an_entity_without_identifier_or_reason_is_reported(reasoned_union: Graph,
-        project: Project, reasoned: KnowledgeGraph,
+def test_an_entity_without_identifier_or_reason_is_reported(reasoned_union: Graph, project: Project,
                                                             tmp_path: Path) -> None:
     """Dropping the rows of the rat and of [35] leaves both unlinked and unexplained: the check names them."""
     text = project.mappings_file.read_text(encoding="utf-8")

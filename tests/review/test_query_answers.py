@@ -41,8 +41,7 @@ def keyed(found: list[dict[str, str]], *columns: str) -> dict[tuple[str, ...], d
 
 
 def test_t2_side_effects_ranking_with_much_greater(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                   saved_queries: dict[str, SavedQuery]) -> None:
     # T2-side-effects: (S) > (R,S) >> (R).
     found = keyed(rows(reasoned_union, saved_queries["side-effect-ranking"]), "superior", "inferior")
     assert set(found) == {
@@ -62,9 +61,8 @@ def test_t2_side_effects_ranking_with_much_greater(reasoned_union: Graph,
     }
 
 
-def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(
+        reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     (row,) = rows(reasoned_union, saved_queries["nmda-affinity"])
     assert (row["higher_label"], row["lower_label"]) == ("(S)-ketamine", "(R)-ketamine")
     assert (float(row["ratio_low"]), float(row["ratio_high"]), row["claim_id"]) == (3.0, 4.0, "ENAN-2")
@@ -72,8 +70,7 @@ def test_enan_2_and_11_affinity_ratio_against_antidepressant_order(reasoned_unio
 
 
 def test_enan_12_to_14_adverse_effects_by_form(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                               saved_queries: dict[str, SavedQuery]) -> None:
     found = keyed(rows(reasoned_union, saved_queries["adverse-effects-by-form"]), "effect", "form")
     hyper_s, hyper_r = found[("hyperlocomotion", "s-ketamine")], found[("hyperlocomotion", "r-ketamine")]
     assert (hyper_s["outcome"], hyper_r["outcome"]) == ("produced", "not observed")
@@ -93,8 +90,7 @@ def test_enan_12_to_14_adverse_effects_by_form(reasoned_union: Graph,
     assert (d2["species"], d2["route"], d2["claims"]) == ("monkeys", "intravenous", "ENAN-15")
 
 
-def test_evidence_by_compound_and_eco(reasoned_union: Graph,
-        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_evidence_by_compound_and_eco(reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     # T2-antidepressant rests on the review's own Table 2: a traceable author statement.
     t2 = rows(reasoned_union, saved_queries["evidence"], {"claim": "T2-antidepressant"})
     assert {r["eco"] for r in t2} == {"ECO:0000033"} and {r["reference_number"] for r in t2} == {"8", "32"}
@@ -104,8 +100,7 @@ def test_evidence_by_compound_and_eco(reasoned_union: Graph,
 
 
 def test_t1_current_antidepressants_against_ketamine(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                     saved_queries: dict[str, SavedQuery]) -> None:
     found = {r["claim_id"]: r for r in rows(reasoned_union, saved_queries["current-vs-ketamine"])}
     assert set(found) == {"T1-onset", "T1-resistance", "T1-suicidality", "T1-bipolar"}
     assert {r["ahead_label"] for r in found.values()} == {"(R,S)-ketamine"}
@@ -117,16 +112,14 @@ def test_t1_current_antidepressants_against_ketamine(reasoned_union: Graph,
 
 
 def test_enan_4_5_nmda_1_antagonists_without_efficacy(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                      saved_queries: dict[str, SavedQuery]) -> None:
     found = rows(reasoned_union, saved_queries["nmda-antagonists-without-efficacy"])
     assert {short(r["agent"]) for r in found} == {"mk-801", "new-nmda-antagonists"}
     assert {r["claim_id"] for r in found} >= {"ENAN-4", "ENAN-5", "NMDA-1"}
 
 
 def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                       saved_queries: dict[str, SavedQuery]) -> None:
     found = rows(reasoned_union, saved_queries["regulatory-status"])
     table = {(r["form_label"], r["jurisdiction_label"], r["status_label"], r["use_label"]): r for r in found}
     # ENAN-3: in use (not said to be approved) in Europe and China (issue 16).
@@ -142,8 +135,7 @@ def test_regulatory_status_enan_3_enan_6_hist_4_conc_6(reasoned_union: Graph,
     assert ("(R)-ketamine", "Japan", "no clinical trial started", "treatment-resistant depression") in table
 
 
-def test_timeline_hist_1_to_enan_6(reasoned_union: Graph,
-        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_timeline_hist_1_to_enan_6(reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     found = rows(reasoned_union, saved_queries["timeline"])
     dates = [r["date"] for r in found]
     assert dates == sorted(dates)
@@ -152,8 +144,7 @@ def test_timeline_hist_1_to_enan_6(reasoned_union: Graph,
     assert ("2019-03-05", "CONC-2, ENAN-6") in {(r["date"], r["claims"]) for r in found}
 
 
-def test_studies_by_species(reasoned_union: Graph,
-        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_studies_by_species(reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     # ENAN-15 is the monkey PET study; ENAN-13 (HSP-70) and NMDA-3 (fMRI) were in rats.
     assert {
         r["claim_id"]
@@ -166,8 +157,7 @@ def test_studies_by_species(reasoned_union: Graph,
 
 
 def test_imaging_evidence_enan_15_nmda_3_nmda_4(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                saved_queries: dict[str, SavedQuery]) -> None:
     found = {
         (r["claim_id"], r["assay_label"], r["taxon_label"])
         for r in rows(reasoned_union, saved_queries["imaging-evidence"])
@@ -179,8 +169,7 @@ def test_imaging_evidence_enan_15_nmda_3_nmda_4(reasoned_union: Graph,
     }
 
 
-def test_nmda_6_non_nmda_mechanisms(reasoned_union: Graph,
-        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_nmda_6_non_nmda_mechanisms(reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     found = keyed(rows(reasoned_union, saved_queries["non-nmda-mechanisms"]), "claim_id", "mechanism")
     # NMDA-6 names no specific mechanism (the gut axis, mTOR and HNK are in reference titles only).
     assert {mechanism for (cid, mechanism) in found if cid == "NMDA-6"} == {"non-nmda-pharmacology"}
@@ -190,8 +179,7 @@ def test_nmda_6_non_nmda_mechanisms(reasoned_union: Graph,
 
 
 def test_compare_accepts_labels_curies_and_iris(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                saved_queries: dict[str, SavedQuery]) -> None:
     # ENAN-9 / T2-antidepressant: (R) > (S).
     answers = set()
     for a in (
@@ -210,8 +198,8 @@ def test_compare_accepts_labels_curies_and_iris(reasoned_union: Graph,
     assert answers == {("(R)-ketamine > (S)-ketamine on antidepressant effect", "stated and inferred")}
 
 
-def test_compare_side_effects_is_inferred(reasoned_union: Graph, saved_queries: dict[str, SavedQuery],
-                                          reasoned: KnowledgeGraph) -> None:
+def test_compare_side_effects_is_inferred(reasoned_union: Graph,
+                                          saved_queries: dict[str, SavedQuery]) -> None:
     # T2-side-effects: (S) > (R,S) >> (R), so (S) > (R) by transitivity only.
     (row,) = rows(
         reasoned_union, saved_queries["compare"], {"a": "esketamine", "b": "arketamine", "endpoint": "side"}
@@ -228,8 +216,7 @@ HOSTILE = ["} ; DROP ALL ; {", "'\"\\ <x> }}", 'arketamine" } UNION { ?s ?p ?o']
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_parameter_values_are_plain_values(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph, value: str
-) -> None:
+                                                   saved_queries: dict[str, SavedQuery], value: str) -> None:
     graph = reasoned_union
     before = len(graph)
     with pytest.raises(InputError, match="names no single ket:ChemicalEntity"):
@@ -251,8 +238,8 @@ REASONING_DEPENDENT = {
 
 @pytest.mark.parametrize("name", sorted(REASONING_DEPENDENT))
 def test_answer_is_complete_with_reasoning_and_not_without(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph, unreasoned: KnowledgeGraph, name: str
-) -> None:
+                                                           saved_queries: dict[str, SavedQuery],
+                                                           unreasoned: KnowledgeGraph, name: str) -> None:
     saved = saved_queries[name]
     # Parameters are resolved once, in the reasoned graph, and bound the same way in both runs.
     bindings = bind_parameters(saved, REASONING_DEPENDENT[name], RdflibEngine(reasoned_union))
@@ -261,16 +248,14 @@ def test_answer_is_complete_with_reasoning_and_not_without(reasoned_union: Graph
     assert with_reasoning and len(without) < len(with_reasoning)
 
 
-def test_weaker_forms_than_arketamine(reasoned_union: Graph,
-        saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph) -> None:
+def test_weaker_forms_than_arketamine(reasoned_union: Graph, saved_queries: dict[str, SavedQuery]) -> None:
     # T2-antidepressant: both (R,S) and (S) are less antidepressant than (R).
     found = rows(reasoned_union, saved_queries["weaker-forms"], {"form": "arketamine"})
     assert {short(r["weaker"]) for r in found} == {"rs-ketamine", "s-ketamine"}
 
 
 def test_nasal_spray_contains_an_nmda_receptor_antagonist(reasoned_union: Graph,
-    saved_queries: dict[str, SavedQuery], reasoned: KnowledgeGraph
-) -> None:
+                                                          saved_queries: dict[str, SavedQuery]) -> None:
     # ENAN-6: the (S)-ketamine nasal spray; (S)-ketamine blocks NMDA receptors (ENAN-3).
     found = rows(reasoned_union, saved_queries["products-by-role"])
     assert "esketamine-nasal-spray" in {short(r["product"]) for r in found}

@@ -40,16 +40,14 @@ def _copy(reasoned: KnowledgeGraph) -> Graph:
 
 
 @pytest.mark.parametrize("name", NAMED_COMPOUNDS)
-def test_each_compound_the_review_names_is_in_the_graph(reasoned_union: Graph,
-        reasoned: KnowledgeGraph, name: str) -> None:
+def test_each_compound_the_review_names_is_in_the_graph(reasoned_union: Graph, name: str) -> None:
     """The review names these compounds (claim ids above); each is an entity with en and ja labels."""
     graph = reasoned_union
     assert (KR[name], RDF.type, KET.ChemicalEntity) in graph
     assert {getattr(label, "language", None) for label in graph.objects(KR[name], RDFS.label)} >= {"en", "ja"}
 
 
-def test_the_review_has_no_unlinked_entity(reasoned_union: Graph,
-        project: Project, reasoned: KnowledgeGraph) -> None:
+def test_the_review_has_no_unlinked_entity(reasoned_union: Graph, project: Project) -> None:
     assert _unlinked(reasoned_union, project) == set()
 
 
@@ -85,8 +83,7 @@ def _inchikeys(graph: Graph, compound: URIRef, relation: URIRef) -> set[str]:
             if str(key).startswith(INCHIKEY)}
 
 
-def test_only_an_enantiomer_matches_a_stereo_key_exactly(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_only_an_enantiomer_matches_a_stereo_key_exactly(reasoned_union: Graph) -> None:
     """A compound the review names without a stereo form (MDMA, norepinephrine, ...) is an exact match of
     a key without stereo layer only; norepinephrine's (R) key is a close match (INTRO-2 names no form)."""
     graph = reasoned_union
@@ -98,7 +95,7 @@ def test_only_an_enantiomer_matches_a_stereo_key_exactly(reasoned_union: Graph,
     assert _inchikeys(graph, KR.norepinephrine, SKOS.exactMatch) == set()
 
 
-def test_no_two_compounds_share_an_exact_identifier(reasoned_union: Graph, reasoned: KnowledgeGraph) -> None:
+def test_no_two_compounds_share_an_exact_identifier(reasoned_union: Graph) -> None:
     graph = reasoned_union
     owners: dict[URIRef, set[URIRef]] = {}
     for compound in graph.subjects(RDF.type, KET.ChemicalEntity):
@@ -108,8 +105,7 @@ def test_no_two_compounds_share_an_exact_identifier(reasoned_union: Graph, reaso
     assert owners and {target: forms for target, forms in owners.items() if len(forms) > 1} == {}
 
 
-def test_mk_801_the_enantiomer_has_no_identifier_without_stereo(reasoned_union: Graph,
-        reasoned: KnowledgeGraph) -> None:
+def test_mk_801_the_enantiomer_has_no_identifier_without_stereo(reasoned_union: Graph) -> None:
     """ENAN-5 names (+)-MK-801, one enantiomer: no identifier without stereo layer may stand for it."""
     graph = reasoned_union
     for relation in (SKOS.exactMatch, SKOS.closeMatch):

@@ -32,7 +32,7 @@ from ketrdf.pipeline.qc import QcProblem, load_checks, run_checks
 from ketrdf.pipeline.reason import reason
 from ketrdf.pipeline.rules import load_rules
 from ketrdf.pipeline.sources import load_sources
-from ketrdf.pipeline.validate import ValidationReport, load_shapes, shape_queries, validate
+from ketrdf.pipeline.validate import ValidationReport, load_shapes, shape_queries, validate_while
 from ketrdf.pipeline.verdict_store import recall, remember
 from ketrdf.project import Project
 from ketrdf.query.descriptions import describe_saved_queries
@@ -99,11 +99,11 @@ def check_graph(project: Project, extra_content: list[Path] | None = None,
     kg = replace(load_sources(project, extra_content), queries=describe_saved_queries(saved_queries))
     progress("reasoning (rules + OWL-RL closure)")
     kg = reason(kg, load_rules(project.rule_files()), reasoner)
-    progress("validating against SHACL shapes")
-    report = validate(kg, load_shapes(project.shape_files()), validator)
+    progress("validating against SHACL shapes (the QC engine's store is filled meanwhile)")
+    shapes, checks = load_shapes(project.shape_files()), load_checks(project.qc_dir)
+    qc_engine = get_validator(validator).sparql_engine
+    report, engine = validate_while(lambda: sparql_engine(qc_engine, kg), kg, shapes, validator)
     progress("running QC checks")
-    checks = load_checks(project.qc_dir)
-    engine = sparql_engine(get_validator(validator).sparql_engine, kg)
     return Checked(kg, report, tuple(run_checks(engine, checks)), len(checks))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -106,7 +107,7 @@ class KnowledgeGraph:
     modules extracted from external ontologies (``ontology/imports/``); both
     are published and queried with the graph but take no part in reasoning.
     It owns the stores the engines read (:meth:`dataset`, :meth:`oxigraph_store`),
-    each made once, on first use: change no graph after that.
+    each made once, on first use, by one thread while others wait: change no graph after that.
     """
 
     ontology: Graph
@@ -117,6 +118,7 @@ class KnowledgeGraph:
     _dataset: Dataset | None = field(default=None, init=False, repr=False, compare=False)
     _oxigraph: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
     _nquads: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    _making: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def union(self) -> Graph:
         """Every triple, asserted and inferred, copied into one new graph: what queries and shapes see."""
@@ -138,18 +140,20 @@ class KnowledgeGraph:
 
     def dataset(self) -> Dataset:
         """The graphs as named graphs of one rdflib Dataset whose default graph is their union (a copy)."""
-        if self._dataset is None:
-            self._dataset = local_dataset(self.named_graphs())
-        return self._dataset
+        with self._making:
+            if self._dataset is None:
+                self._dataset = local_dataset(self.named_graphs())
+            return self._dataset
 
     def nquads(self) -> bytes:
         """Every graph as sorted N-Quads, each statement in its named graph: the ``all`` N-Quads export.
 
         Made once (see :mod:`ketrdf.rdfio.lines`), with the Oxigraph store when that is made first.
         """
-        if self._nquads is None:
-            self._nquads = self._write_nquads()
-        return self._nquads
+        with self._making:
+            if self._nquads is None:
+                self._nquads = self._write_nquads()
+            return self._nquads
 
     def _write_nquads(self, into: ox.Store | None = None) -> bytes:
         from ketrdf.rdfio.lines import sorted_lines
@@ -164,21 +168,24 @@ class KnowledgeGraph:
         its text when that was written before. Blank nodes keep their labels. The store keeps
         a typed literal's value, not its lexical form: ``"5.0"^^xsd:decimal`` reads back as ``"5"``.
         """
-        if self._oxigraph is None:
-            import pyoxigraph as ox
+        with self._making:
+            if self._oxigraph is None:
+                import pyoxigraph as ox
 
-            from ketrdf.rdfio.native import nquads_store
+                from ketrdf.rdfio.native import nquads_store
 
-            if self._nquads is None:  # one pass: the export's statements fill the store
-                self._oxigraph = ox.Store()
-                self._nquads = self._write_nquads(into=self._oxigraph)
-            else:
-                self._oxigraph = nquads_store(self._nquads)
-        return self._oxigraph
+                if self._nquads is None:  # one pass: the export's statements fill the store
+                    store = ox.Store()
+                    self._nquads = self._write_nquads(into=store)
+                    self._oxigraph = store
+                else:
+                    self._oxigraph = nquads_store(self._nquads)
+            return self._oxigraph
 
     def forget_stores(self) -> None:
         """Drop the stores made for engines (to free their memory); they are made again when needed.
 
         :meth:`nquads` is kept: it is the N-Quads export.
         """
-        self._dataset = self._oxigraph = None
+        with self._making:
+            self._dataset = self._oxigraph = None

@@ -7,6 +7,9 @@ every term, every literal's lexical form, every blank-node label the loader gave
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -83,3 +86,39 @@ def test_the_store_made_first_holds_what_the_nquads_written_with_it_say() -> Non
     assert one_pass.nquads() == text
     assert set(store) == set(nquads_store(text)) == set(later.oxigraph_store())
     assert len(store) == text.count(b"\n")
+
+
+def test_a_store_wanted_by_two_threads_at_once_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build fills the QC engine's store while a validator runs, which may want it too."""
+    kg = _tricky()
+    writing, other_asked, written = threading.Event(), threading.Event(), threading.Event()
+    write = KnowledgeGraph._write_nquads
+    writes: list[str] = []
+
+    def slow_write(self: KnowledgeGraph, into: ox.Store | None = None) -> bytes:
+        writes.append(threading.current_thread().name)
+        writing.set()
+        assert other_asked.wait(10), "the second thread did not ask for the store"
+        time.sleep(0.2)  # the second thread is now inside oxigraph_store(), or waiting for it
+        text = write(self, into)
+        written.set()
+        return text
+
+    monkeypatch.setattr(KnowledgeGraph, "_write_nquads", slow_write)
+    stores: list[ox.Store] = []
+    complete: list[bool] = []
+
+    def second() -> None:
+        assert writing.wait(10)
+        other_asked.set()
+        stores.append(kg.oxigraph_store())
+        complete.append(written.is_set())
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    first = kg.oxigraph_store()
+    thread.join(10)
+    assert writes == [threading.main_thread().name]  # written once, by the thread that asked first
+    assert stores == [first] and stores[0] is first
+    assert complete == [True]  # not handed over half filled
+    assert kg.nquads() == b"".join(sorted_lines(kg.named_graphs(), tuple(kg.named_graphs()), quads=True))

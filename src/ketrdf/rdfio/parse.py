@@ -194,7 +194,8 @@ def load_file(path: Path) -> Graph:
             raise InputError(f"{path}: more than the limit of {limit} triples "
                              "(set KETRDF_MAX_TRIPLES to raise it)")
         quads = ox.parse(text, format=oxigraph_format, base_iri=base, without_named_graphs=True)
-        graph.addN(_converted(quads, path, _scope(path), graph, children))
+        # Straight into the store: Graph.addN would check again each term _converted has made.
+        graph.store.addN(_converted(quads, path, _scope(path), graph, children))
     except SyntaxError as error:
         detail = OXIGRAPH_POSITION.sub("", str(error.msg))
         if detail.startswith("No scheme found"):  # a relative IRI: no base is taken from the file's place
@@ -206,7 +207,7 @@ def load_file(path: Path) -> Graph:
         where = ":{}:{}".format(*line_column) if line_column else ""
         raise InputError(f"{path}{where}: {name} syntax error: an RDF 1.2 triple term or base direction, "
                          "which ketrdf does not read") from None
-    if not graph:
+    if next(iter(graph), None) is None:  # not len(): rdflib's store counts every triple for it
         raise InputError(f"{path}: contains no triples")
     if _nesting_depth(children) > MAX_NESTING:
         raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")

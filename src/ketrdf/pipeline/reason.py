@@ -10,6 +10,7 @@ give the same entailments.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from rdflib import Graph, Literal, URIRef
@@ -18,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ketrdf.engines.reasoners import Reasoner, get_reasoner
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph, union_view
-from ketrdf.pipeline.rules import Rule, apply_rules
+from ketrdf.pipeline.rules import Rule, apply_rules, rules_to_rerun
 from ketrdf.vocabulary import new_graph
 
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
@@ -58,8 +59,10 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
     """Return ``kg`` with its ``inferred`` graph filled by rules and the OWL-RL closure.
 
     Rules and engine read the asserted graphs and what was added so far as one view,
-    copying nothing; every triple added was new when added, so the added triples (less
-    the trivial ones) are the inferred graph. Raises :class:`InputError` when
+    copying nothing; a rule runs again only when a triple added since it last ran may
+    match one of its patterns (:func:`~ketrdf.pipeline.rules.rules_to_rerun`). Every
+    triple added was new when added, so the added triples (less the trivial ones) are
+    the inferred graph. Raises :class:`InputError` when
     :data:`MAX_ROUNDS` rounds do not reach a fixpoint: the closure would be partial.
     """
     engine = reasoner or get_reasoner()
@@ -70,7 +73,7 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
         added += derived
         entailed = list(engine.entailments(working))
         added.addN((*triple, added) for triple in entailed)
-        derived = apply_rules(rules, working)
+        derived = apply_rules(rules_to_rerun(rules, itertools.chain(derived, entailed)), working)
         if not derived:
             break
     else:

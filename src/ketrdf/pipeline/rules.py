@@ -6,11 +6,14 @@ ratio interval into a headline edge between two compounds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from ketrdf.engines.bounded import time_limit
 from ketrdf.errors import InputError
@@ -22,10 +25,45 @@ from ketrdf.vocabulary import new_graph
 
 @dataclass(frozen=True)
 class Rule:
-    """One CONSTRUCT rule, parsed once."""
+    """One CONSTRUCT rule, parsed once.
+
+    ``predicates`` holds the predicate of every triple pattern of its WHERE clause (in
+    EXISTS, OPTIONAL and sub-queries too); ``None`` when a pattern's predicate is a variable
+    or a path, so that any triple may change what it matches.
+    """
 
     name: str
     query: Query
+    predicates: frozenset[URIRef] | None
+
+
+def pattern_predicates(query: Query) -> frozenset[URIRef] | None:
+    """The predicates of every triple pattern ``query`` matches (see :class:`Rule`)."""
+    found: set[URIRef] = set()
+    waiting: list[object] = [value for key, value in query.algebra.items() if key != "template"]
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, CompValue):
+            if node.name in ("BGP", "TriplesBlock"):  # EXISTS keeps the parser's blocks: s p o s p o ...
+                terms = [term for triple in node.triples for term in triple]
+                predicates = terms[1::3]
+                if len(terms) % 3 or not all(isinstance(predicate, URIRef) for predicate in predicates):
+                    return None
+                found.update(predicates)
+            waiting.extend(node.values())
+        elif isinstance(node, list | tuple):
+            waiting.extend(node)
+    return frozenset(found)
+
+
+def rules_to_rerun(rules: list[Rule], new_triples: Iterable[tuple[Node, Node, Node]]) -> list[Rule]:
+    """The rules whose results ``new_triples`` may change.
+
+    Pass every triple added since the rules last ran: any other rule would find
+    only what it found then.
+    """
+    predicates = {predicate for _subject, predicate, _object in new_triples}
+    return [rule for rule in rules if rule.predicates is None or not rule.predicates.isdisjoint(predicates)]
 
 
 def load_rules(files: list[Path]) -> list[Rule]:
@@ -35,7 +73,7 @@ def load_rules(files: list[Path]) -> list[Rule]:
         query = prepare(read_query_file(path), str(path))
         if query_form(query) != "CONSTRUCT":
             raise InputError(f"{path}: a rule must be a CONSTRUCT query")
-        rules.append(Rule(path.stem, query))
+        rules.append(Rule(path.stem, query, pattern_predicates(query)))
     return rules
 
 

@@ -49,6 +49,16 @@ def test_patterns_in_optional_exists_minus_and_sub_queries_count(tmp_path: Path)
     assert found.predicates == frozenset(expected)
 
 
+@pytest.mark.parametrize("template", ["?s <urn:ketrdf-test:out> []", "?s <urn:ketrdf-test:out> ?new"])
+@pytest.mark.parametrize("made", ["BNODE()", "UUID()", "STRUUID()", "RAND()", "NOW()"])
+def test_a_rule_that_makes_new_terms_each_run_always_runs_again(tmp_path: Path, template: str,
+                                                                made: str) -> None:
+    """Else a rule that never stops would seem to converge (test_rl_rules: the round limit)."""
+    binding = f"BIND ({made} AS ?new)" if template.endswith("?new") else ""
+    found = rule(tmp_path, f"CONSTRUCT {{ {template} }} WHERE {{ ?s <{E}a> ?o {binding} }}")
+    assert found.predicates is None
+
+
 @pytest.mark.parametrize("pattern", ["?s ?p ?o", f"?s <{E}a>/<{E}b> ?o", f"?s <{E}a>+ ?o",
                                      f"?s <{E}a> ?o FILTER EXISTS {{ ?o ?p ?x }}",
                                      f"?s <{E}a> ?o FILTER NOT EXISTS {{ ?o ^<{E}b> ?x }}"],

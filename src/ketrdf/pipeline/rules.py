@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
@@ -22,14 +22,19 @@ from ketrdf.query.saved import read_query_file
 from ketrdf.rdfio.reading import max_rule_seconds, max_triples
 from ketrdf.vocabulary import new_graph
 
+#: Functions whose value differs from one run of a query to the next
+NEW_EACH_RUN = frozenset({"Builtin_BNODE", "Builtin_UUID", "Builtin_STRUUID", "Builtin_RAND", "Builtin_NOW"})
+
 
 @dataclass(frozen=True)
 class Rule:
     """One CONSTRUCT rule, parsed once.
 
     ``predicates`` holds the predicate of every triple pattern of its WHERE clause (in
-    EXISTS, OPTIONAL and sub-queries too); ``None`` when a pattern's predicate is a variable
-    or a path, so that any triple may change what it matches.
+    EXISTS, OPTIONAL and sub-queries too). It is ``None`` when any triple may change what
+    the rule constructs: a pattern's predicate is a variable or a path, or the rule makes
+    new terms each time it runs (a blank node in its template; ``BNODE()``, ``UUID()``,
+    ``STRUUID()``, ``RAND()``, ``NOW()``), which must show as a rule that never stops.
     """
 
     name: str
@@ -39,11 +44,16 @@ class Rule:
 
 def pattern_predicates(query: Query) -> frozenset[URIRef] | None:
     """The predicates of every triple pattern ``query`` matches (see :class:`Rule`)."""
+    template = query.algebra.get("template") or ()
+    if any(isinstance(term, BNode) for triple in template for term in triple):
+        return None
     found: set[URIRef] = set()
     waiting: list[object] = [value for key, value in query.algebra.items() if key != "template"]
     while waiting:
         node = waiting.pop()
         if isinstance(node, CompValue):
+            if node.name in NEW_EACH_RUN:
+                return None
             if node.name in ("BGP", "TriplesBlock"):  # EXISTS keeps the parser's blocks: s p o s p o ...
                 terms = [term for triple in node.triples for term in triple]
                 predicates = terms[1::3]

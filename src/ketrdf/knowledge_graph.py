@@ -48,12 +48,20 @@ class UnionStore(Store):
         self._prefixes = Memory()
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
-        """Matching triples of every graph, in graph order, without duplicates."""
+        """Matching triples of every graph, in graph order, without duplicates.
+
+        Read from each graph's store as its graph reads it: the pattern holds no path (the
+        view's graph has followed those), so the graph's own layer would add nothing.
+        """
         for number, graph in enumerate(self.graphs):
+            matches = graph.store.triples(triple_pattern, context=graph)
+            if number == 0:
+                yield from matches
+                continue
             earlier = self.graphs[:number]
-            for triple in graph.triples(triple_pattern):
+            for triple, contexts in matches:
                 if not any(triple in other for other in earlier):
-                    yield triple, iter(())
+                    yield triple, contexts
 
     def __len__(self, context: Any = None) -> int:
         return sum(1 for _ in self.triples((None, None, None)))

@@ -5,8 +5,9 @@ Usage: python benchmarks/startup.py [--runs 10] [--project DIR]
 Builds the project once (``ketrdf -q build``, timed too), then runs each command ``--runs``
 times in a fresh process after one warm-up run, and prints the mean and the standard
 deviation of the wall time: ``python -c pass`` (the floor), a cached ``ketrdf query run
-antidepressant-ranking`` (issue 19's target: 0.15 s) in a table and as TSV, and
-``ketrdf -q build`` on a current build (target: 0.4 s).
+antidepressant-ranking`` (issue 19's target: 0.15 s) in a table and as TSV,
+``ketrdf -q build`` on a current build (which writes nothing) and ``ketrdf -q build --force``
+(the whole build again; issue 19's target for a build: 0.4 s).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main() -> None:
         "python -c pass (floor)": [sys.executable, "-c", "pass"],
         "query run antidepressant-ranking": [*ketrdf, "query", "run", "antidepressant-ranking"],
         "query run ... --format tsv": [*ketrdf, "query", "run", "antidepressant-ranking", "--format", "tsv"],
-        "-q build": [*ketrdf, "-q", "build"],
+        "-q build (current: nothing to do)": [*ketrdf, "-q", "build"],
+        "-q build --force": [*ketrdf, "-q", "build", "--force"],
     }
     print(f"{'command':<36} {'mean s':>8} {'stdev':>7}  ({args.runs} runs)")
     for name, command in commands.items():

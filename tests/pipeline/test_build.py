@@ -210,10 +210,85 @@ def test_a_symlinked_build_folder_is_swapped_where_it_points(project_built: Proj
     elsewhere.parent.mkdir()
     project_built.build_dir.rename(elsewhere)
     project_built.build_dir.symlink_to(elsewhere)
-    assert run(project_built, "build").exit_code == 0
+    assert run(project_built, "build", "--force").exit_code == 0
     assert project_built.build_dir.is_symlink()
     assert_whole(project_built)
     assert [p.name for p in elsewhere.parent.iterdir()] == ["build"]
+
+
+# --- a current build is not built again --------------------------------------------------------
+
+
+def built_again(project: Project, *options: str) -> bool:
+    """Run ``ketrdf build``; whether it wrote a new build/ (swapped in: a new folder)."""
+    folder = project.build_dir.stat().st_ino
+    result = run(project, *options, "build")
+    assert result.exit_code == 0, result.output
+    wrote = "wrote build/manifest.json" in result.stdout
+    assert wrote != ("is current" in result.stdout), result.stdout
+    assert wrote == (project.build_dir.stat().st_ino != folder)
+    return wrote
+
+
+def test_a_current_build_is_reported_and_left_as_it_is(project_built: Project) -> None:
+    forced = run(project_built, "build", "--force")
+    assert forced.exit_code == 0 and "wrote build/ketrdf.trig" in forced.stdout
+    before = snapshot(project_built.build_dir)
+    again = run(project_built, "build")
+    assert again.exit_code == 0, again.output
+    assert f"{project_built.build_dir} is current" in again.stdout and "wrote" not in again.stdout
+    summary = [line for line in forced.stdout.splitlines() if not line.startswith("wrote ")]
+    assert [line for line in again.stdout.splitlines() if "is current" not in line] == summary
+    assert snapshot(project_built.build_dir) == before
+    assert_whole(project_built)
+
+
+@pytest.mark.parametrize("name", sorted(BUILD_FILES - {MANIFEST_FILE}))
+def test_a_changed_or_missing_build_file_is_built_again(project_built: Project, name: str) -> None:
+    (project_built.build_dir / name).write_bytes(b"")
+    assert built_again(project_built)
+    assert_whole(project_built)
+    (project_built.build_dir / name).unlink()
+    assert built_again(project_built)
+    assert_whole(project_built)
+
+
+def test_a_manifest_without_a_summary_is_built_again(project_built: Project) -> None:
+    """A manifest written before builds kept their summary (or edited) is no proof of a current build."""
+    manifest_path = project_built.build_dir / MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["summary"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert cached_graph(project_built) is not None  # queries may still read its cache
+    assert built_again(project_built)
+
+
+def test_other_sources_engines_or_software_build_again(project_built: Project,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not built_again(project_built)
+    assert built_again(project_built, "--validator", "pyshacl")
+    assert built_again(project_built)  # back to the default validator
+    assert built_again(project_built, "--reasoner", "owlrl")
+    assert built_again(project_built)
+    with (project_built.content_dir / "compounds.ttl").open("a", encoding="utf-8") as handle:
+        handle.write(ODD_TRIPLE)
+    assert built_again(project_built)
+    monkeypatch.setattr(cache_module, "installed_version",
+                        lambda name: "99.0" if name == "ketrdf" else installed_version(name))
+    monkeypatch.setattr(cache_module, "software_fingerprint", functools.cache(
+        cache_module.software_fingerprint.__wrapped__))
+    assert built_again(project_built)
+    assert not built_again(project_built)
+
+
+def test_a_current_build_clears_the_report_of_a_failure_since(project_built: Project) -> None:
+    claim = project_built.content_dir / "new-claim.ttl"
+    claim.write_bytes((DATA / "shapes" / "invalid" / "Claim-evidence--missing.ttl").read_bytes())
+    assert run(project_built, "build").exit_code == 1
+    assert (project_built.root / "build-failed").is_dir()
+    claim.unlink()  # the sources of build/ again
+    assert not built_again(project_built)
+    assert not (project_built.root / "build-failed").exists()
 
 
 # --- the cache key (13.7, 14.7) -----------------------------------------------------------------

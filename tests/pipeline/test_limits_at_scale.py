@@ -83,7 +83,7 @@ for line in open("/proc/self/status"):
     if line.startswith("VmSize:"):
         used = int(line.split()[1]) * 1024
 resource.setrlimit(resource.RLIMIT_AS, (used + headroom, used + headroom))
-ketrdf.cli.main(["--project", sys.argv[1], "--quiet", "build"])
+ketrdf.cli.main(["--project", sys.argv[1], "--quiet", "build", "--force"])  # the same sources again
 """
 
 

@@ -19,6 +19,8 @@ from ketrdf.engines.validators import DEFAULT_VALIDATOR, get_validator
 from ketrdf.errors import ValidationFailed
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.cache import (
+    FAILED_BUILD_DIR,
+    BuildSummary,
     Progress,
     admit_verdicts,
     cache_key,
@@ -43,7 +45,6 @@ from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folde
 
 DATASET_FILE = "ketrdf.nq"
 REPORT_FILE = "validation-report.ttl"
-FAILED_BUILD_DIR = "build-failed"
 ARTEFACTS = (
     ("ketrdf-asserted.ttl", "turtle", "asserted"),
     ("ketrdf-inferred.ttl", "turtle", "inferred"),
@@ -65,6 +66,13 @@ class Checked:
     def passes(self) -> bool:
         """No SHACL violation and no QC problem."""
         return not self.report.violations() and not self.qc_problems
+
+    def summary(self) -> BuildSummary:
+        """The graphs' sizes and what was checked, with the warnings in words."""
+        return BuildSummary(
+            ontology=len(self.kg.ontology), content=len(self.kg.content), inferred=len(self.kg.inferred),
+            queries=len(self.kg.queries), shapes=self.report.shapes_checked,
+            warnings=tuple(result.describe() for result in self.report.results), qc_checks=self.qc_checks)
 
 
 @dataclass(frozen=True)
@@ -140,7 +148,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     staging = new_folder_beside(out)
     texts = gated_texts(project)
     try:
-        names = _write_build(staging, checked.kg, report, key, texts)
+        names = _write_build(staging, checked, report, key, texts)
         swap_folders(staging, out)
     finally:  # the old build after a swap, or the unfinished new one: never both kept
         shutil.rmtree(staging, ignore_errors=True)
@@ -157,15 +165,15 @@ def gated_texts(project: Project) -> list[str]:
             *(text for _, text in shape_queries(load_shapes(project.shape_files())))]
 
 
-def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes, key: dict[str, object],
+def _write_build(folder: Path, checked: Checked, report: bytes, key: dict[str, object],
                  query_texts: list[str]) -> list[str]:
     """Write every artefact, then the cache, the gate's verdicts and the manifest, into ``folder``."""
     atomic_write_bytes(folder / REPORT_FILE, report)
     digests = {REPORT_FILE: hashlib.sha256(report).hexdigest()}
     for name, output_format, selection in ARTEFACTS:
-        export(kg, output_format, folder / name, selection)
+        export(checked.kg, output_format, folder / name, selection)
         digests[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-    cached = write_cache(folder, kg, key, digests, query_texts)
+    cached = write_cache(folder, checked.kg, key, digests, checked.summary(), query_texts)
     return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE, *cached]
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +39,8 @@ Progress = Callable[[str], None]
 CACHE_FILE = "cache.nq"
 GATE_FILE = "gate.json"
 MANIFEST_FILE = "manifest.json"
+#: Beside ``build/``: the report of the last build that failed validation, until a build passes.
+FAILED_BUILD_DIR = "build-failed"
 MANIFEST_VERSION = 3
 
 
@@ -155,6 +157,46 @@ def verified_cache(project: Project, reasoner: str = DEFAULT_REASONER, validator
     return Cache(data, cache["triples"])
 
 
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build holds and checked, as ``ketrdf build`` reports it; the manifest keeps it."""
+
+    ontology: int
+    content: int
+    inferred: int
+    queries: int
+    shapes: int
+    warnings: tuple[str, ...]
+    qc_checks: int
+
+
+def current_build(project: Project, reasoner: str = DEFAULT_REASONER,
+                  validator: str = DEFAULT_VALIDATOR) -> BuildSummary | None:
+    """The summary of the build in ``build/`` if building again would write the same files, else None.
+
+    Current means: its manifest's key is this one (the same sources, engines and software),
+    and every file the manifest records (artefacts, cache, the gate's verdicts) still has
+    the hash it was written with.
+    """
+    try:
+        manifest = json.loads((project.build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+        recorded = {**manifest["artefacts"], CACHE_FILE: manifest["cache"]["sha256"],
+                    GATE_FILE: manifest["gate"]["sha256"]}
+        summary = BuildSummary(**{**manifest["summary"], "warnings": tuple(manifest["summary"]["warnings"])})
+    except (OSError, ValueError, TypeError, KeyError):  # missing, unreadable or from another version
+        return None
+    if manifest.get("manifest") != MANIFEST_VERSION or manifest.get("key") != cache_key(
+            project, reasoner, validator):
+        return None
+    for name, digest in recorded.items():
+        try:
+            if hashlib.sha256((project.build_dir / name).read_bytes()).hexdigest() != digest:
+                return None
+        except OSError:
+            return None
+    return summary
+
+
 def read_cache(data: bytes) -> KnowledgeGraph:
     """The N-Quads cache (sorted, blank nodes under their labels), parsed by Oxigraph, as the graphs.
 
@@ -185,14 +227,15 @@ def read_cache(data: bytes) -> KnowledgeGraph:
     return KnowledgeGraph(*graphs.values())
 
 
-def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
-                artefacts: dict[str, str], query_texts: list[str] | None = None) -> list[str]:
+def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object], artefacts: dict[str, str],
+                summary: BuildSummary, query_texts: list[str] | None = None) -> list[str]:
     """Write the cache, the gate's verdicts on ``query_texts``, then the manifest.
 
-    The manifest holds the key, the cache's hash and counts, the verdicts' hash and
-    ``artefacts``' hashes. The cache is the graph's sorted N-Quads (:meth:`KnowledgeGraph.nquads`,
-    the N-Quads export), blank nodes under their labels, so exports from it match a fresh
-    build and Oxigraph loads it as it is. Returns the names of the files written.
+    The manifest holds the key, the cache's hash and counts, the verdicts' hash,
+    ``artefacts``' hashes and the build's ``summary``. The cache is the graph's sorted
+    N-Quads (:meth:`KnowledgeGraph.nquads`, the N-Quads export), blank nodes under their
+    labels, so exports from it match a fresh build and Oxigraph loads it as it is.
+    Returns the names of the files written.
     """
     data = kg.nquads()
     atomic_write_bytes(folder / CACHE_FILE, data)
@@ -201,7 +244,7 @@ def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object],
     atomic_write_bytes(folder / GATE_FILE, gate_data)
     gate = {"file": GATE_FILE, "sha256": hashlib.sha256(gate_data).hexdigest()}
     manifest = {"manifest": MANIFEST_VERSION, "key": key, "cache": cache, "gate": gate,
-                "artefacts": artefacts}
+                "artefacts": artefacts, "summary": asdict(summary)}
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     atomic_write_bytes(folder / MANIFEST_FILE, text.encode())
     return [CACHE_FILE, GATE_FILE, MANIFEST_FILE]

@@ -10,7 +10,7 @@ from ketrdf.engines.reasoners import get_reasoner
 from ketrdf.errors import InconsistencyError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.reason import BUILT_IN_NAMESPACES, reason
-from ketrdf.pipeline.rules import load_rules
+from ketrdf.pipeline.rules import apply_rules, load_rules
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
 from ketrdf.vocabulary import KET, KR
@@ -58,6 +58,31 @@ def test_enan_2_ratio_interval_becomes_affinity_edge(reasoned: KnowledgeGraph) -
     assert (S, KET.higherNmdaAffinityThan, R) in reasoned.inferred
     assert (R, KET.higherNmdaAffinityThan, S) not in reasoned.union()
     assert (R, KET.lowerNmdaAffinityThan, S) in reasoned.inferred
+
+
+COMPARISONS = """
+@prefix ket: <https://w3id.org/ketrdf/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix t: <http://example.org/ketrdf-test/> .
+t:effect ket:greaterRelation t:moreThan ; ket:muchGreaterRelation t:muchMoreThan .
+t:greater ket:comparand t:a1 ; ket:referent t:b1 ; ket:onEndpoint t:effect ; ket:direction ket:Greater .
+t:much ket:comparand t:a2 ; ket:referent t:b2 ; ket:onEndpoint t:effect ; ket:direction ket:MuchGreater .
+t:above ket:comparand t:a3 ; ket:referent t:b3 ; ket:onEndpoint t:effect ;
+    ket:ratioLowerBound "3.0"^^xsd:decimal ; ket:ratioUpperBound "4.0"^^xsd:decimal .
+t:below ket:comparand t:a4 ; ket:referent t:b4 ; ket:onEndpoint t:effect ;
+    ket:ratioLowerBound "0.2"^^xsd:decimal ; ket:ratioUpperBound "0.5"^^xsd:decimal .
+t:across ket:comparand t:a5 ; ket:referent t:b5 ; ket:onEndpoint t:effect ;
+    ket:ratioLowerBound "0.8"^^xsd:decimal ; ket:ratioUpperBound "1.5"^^xsd:decimal .
+t:other ket:comparand t:a6 ; ket:referent t:b6 ; ket:onEndpoint t:effect ; ket:direction ket:Similar .
+"""
+
+
+def test_the_comparison_rule_gives_each_kind_of_comparison_its_edge(project: Project) -> None:
+    """Greater and much greater, a ratio interval above 1 (ENAN-2's form) and below 1; none across 1."""
+    made = apply_rules(load_rules(project.rule_files()), Graph().parse(data=COMPARISONS, format="turtle"))
+    t = "http://example.org/ketrdf-test/"
+    assert sorted(tuple(str(term).removeprefix(t) for term in triple) for triple in made) == [
+        ("a1", "moreThan", "b1"), ("a2", "muchMoreThan", "b2"), ("a3", "moreThan", "b3"),
+        ("b4", "moreThan", "a4")]
 
 
 def test_enan_1_enantiomer_relation_is_symmetric(reasoned: KnowledgeGraph) -> None:

@@ -283,7 +283,7 @@ def build(ctx: click.Context, force: bool) -> None:
         with _progress(ctx.obj["quiet"]) as progress:
             result = run_build(project, reasoner=_reasoner(ctx), validator=ctx.obj["validator"],
                                progress=progress)
-        summary, written = result.checked.summary(), result.artefacts
+        summary, written = result.summary, result.artefacts
     click.echo(f"asserted triples: {summary.ontology + summary.content} "
                f"(ontology {summary.ontology}, content {summary.content})")
     click.echo(f"inferred triples: {summary.inferred}")

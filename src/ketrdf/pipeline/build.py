@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from ketrdf.pipeline.cache import (
     cached_graph,
     quiet,
     software_fingerprint,
+    triple_counts,
     write_cache,
 )
 from ketrdf.pipeline.export import export
@@ -42,6 +44,7 @@ from ketrdf.query.gate import check
 from ketrdf.query.parameters import LOOKUP_TEXTS
 from ketrdf.query.saved import load_saved_queries, read_query_file
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
+from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES
 
 DATASET_FILE = "ketrdf.nq"
 REPORT_FILE = "validation-report.ttl"
@@ -67,20 +70,22 @@ class Checked:
         """No SHACL violation and no QC problem."""
         return not self.report.violations() and not self.qc_problems
 
-    def summary(self) -> BuildSummary:
-        """The graphs' sizes and what was checked, with the warnings in words."""
+    def summary(self, counts: Mapping[str, int]) -> BuildSummary:
+        """The graphs' sizes (``counts``: :func:`triple_counts` of the graph) and what was checked."""
         return BuildSummary(
-            ontology=len(self.kg.ontology), content=len(self.kg.content), inferred=len(self.kg.inferred),
-            queries=len(self.kg.queries), shapes=self.report.shapes_checked,
+            ontology=counts[str(GRAPH_ONTOLOGY)], content=counts[str(GRAPH_CONTENT)],
+            inferred=counts[str(GRAPH_INFERRED)], queries=counts[str(GRAPH_QUERIES)],
+            shapes=self.report.shapes_checked,
             warnings=tuple(result.describe() for result in self.report.results), qc_checks=self.qc_checks)
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build produced."""
+    """What a build produced, and its summary."""
 
     checked: Checked
     artefacts: tuple[Path, ...]
+    summary: BuildSummary
 
     @property
     def kg(self) -> KnowledgeGraph:
@@ -144,17 +149,21 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
         raise failure(checked, f"; report in {FAILED_BUILD_DIR}/{REPORT_FILE}, build/ unchanged")
     progress("writing artefacts")
     checked.kg.forget_stores()  # the QC engine's copy is not needed for the exports
+    texts = gated_texts(project)
+    counts = triple_counts(checked.kg)  # rdflib counts a graph's triples one by one: once here
+    summary = checked.summary(counts)
     out = project.build_dir.resolve() if project.build_dir.is_symlink() else project.build_dir
     staging = new_folder_beside(out)
-    texts = gated_texts(project)
     try:
-        names = _write_build(staging, checked, report, key, texts)
+        names = _write_build(staging, checked.kg, report)
+        names += write_cache(staging, checked.kg, key, _digests(staging, names), counts, summary, texts)
         swap_folders(staging, out)
     finally:  # the old build after a swap, or the unfinished new one: never both kept
         shutil.rmtree(staging, ignore_errors=True)
     remember(key["software"], texts)
     shutil.rmtree(failed, ignore_errors=True)  # a good build supersedes the last failure's report
-    return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names))
+    return BuildResult(checked=checked, artefacts=tuple(project.build_dir / name for name in names),
+                       summary=summary)
 
 
 def gated_texts(project: Project) -> list[str]:
@@ -165,16 +174,17 @@ def gated_texts(project: Project) -> list[str]:
             *(text for _, text in shape_queries(load_shapes(project.shape_files())))]
 
 
-def _write_build(folder: Path, checked: Checked, report: bytes, key: dict[str, object],
-                 query_texts: list[str]) -> list[str]:
-    """Write every artefact, then the cache, the gate's verdicts and the manifest, into ``folder``."""
+def _write_build(folder: Path, kg: KnowledgeGraph, report: bytes) -> list[str]:
+    """Write the validation report and every artefact into ``folder``; their names."""
     atomic_write_bytes(folder / REPORT_FILE, report)
-    digests = {REPORT_FILE: hashlib.sha256(report).hexdigest()}
     for name, output_format, selection in ARTEFACTS:
-        export(checked.kg, output_format, folder / name, selection)
-        digests[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-    cached = write_cache(folder, checked.kg, key, digests, checked.summary(), query_texts)
-    return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE, *cached]
+        export(kg, output_format, folder / name, selection)
+    return [*(name for name, _, _ in ARTEFACTS), REPORT_FILE]
+
+
+def _digests(folder: Path, names: list[str]) -> dict[str, str]:
+    """The SHA-256 of each file ``names`` names in ``folder``."""
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names}
 
 
 def obtain_graph(project: Project, progress: Progress = quiet,

@@ -108,11 +108,13 @@ def cached_graph(project: Project, reasoner: str = DEFAULT_REASONER, validator: 
                  progress: Progress = quiet) -> KnowledgeGraph | None:
     """The reasoned graph of the last build if its key matches and its cache is whole, else None."""
     cache = verified_cache(project, reasoner, validator, progress)
+    if cache is None:
+        return None
     try:
-        kg = None if cache is None else read_cache(cache.nquads)
+        kg, counts = read_cache(cache.nquads)
     except (SyntaxError, ValueError):
-        kg = None
-    if cache is not None and (kg is None or not cache.matches(triple_counts(kg))):
+        kg, counts = None, {}
+    if kg is None or not cache.matches(counts):
         progress(DAMAGED)
         return None
     return kg
@@ -197,10 +199,12 @@ def current_build(project: Project, reasoner: str = DEFAULT_REASONER,
     return summary
 
 
-def read_cache(data: bytes) -> KnowledgeGraph:
+def read_cache(data: bytes) -> tuple[KnowledgeGraph, dict[str, int]]:
     """The N-Quads cache (sorted, blank nodes under their labels), parsed by Oxigraph, as the graphs.
 
-    Each term is converted once; a quad outside ketrdf's named graphs is a ValueError.
+    With them, the statements read in each graph, by graph name (as :func:`triple_counts`
+    counts a whole cache; rdflib would count each graph again one triple at a time). Each
+    term is converted once; a quad outside ketrdf's named graphs is a ValueError.
     """
     import pyoxigraph as ox
     from rdflib import Graph
@@ -219,27 +223,31 @@ def read_cache(data: bytes) -> KnowledgeGraph:
             converted[node] = from_oxigraph(node)
         return converted[node]
 
+    counts: dict[str, int] = {}
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False):
-        graph = graphs.get(term(quad.graph_name))
+        name = term(quad.graph_name)
+        graph = graphs.get(name)
         if graph is None:
             raise ValueError(f"a quad in an unknown graph {quad.graph_name}")
         graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
-    return KnowledgeGraph(*graphs.values())
+        counts[str(name)] = counts.get(str(name), 0) + 1
+    return KnowledgeGraph(*graphs.values()), counts
 
 
 def write_cache(folder: Path, kg: KnowledgeGraph, key: dict[str, object], artefacts: dict[str, str],
-                summary: BuildSummary, query_texts: list[str] | None = None) -> list[str]:
+                triples: dict[str, int], summary: BuildSummary,
+                query_texts: list[str] | None = None) -> list[str]:
     """Write the cache, the gate's verdicts on ``query_texts``, then the manifest.
 
-    The manifest holds the key, the cache's hash and counts, the verdicts' hash,
-    ``artefacts``' hashes and the build's ``summary``. The cache is the graph's sorted
-    N-Quads (:meth:`KnowledgeGraph.nquads`, the N-Quads export), blank nodes under their
-    labels, so exports from it match a fresh build and Oxigraph loads it as it is.
-    Returns the names of the files written.
+    The manifest holds the key, the cache's hash and ``triples`` (:func:`triple_counts` of
+    ``kg``), the verdicts' hash, ``artefacts``' hashes and the build's ``summary``. The
+    cache is the graph's sorted N-Quads (:meth:`KnowledgeGraph.nquads`, the N-Quads
+    export), blank nodes under their labels, so exports from it match a fresh build and
+    Oxigraph loads it as it is. Returns the names of the files written.
     """
     data = kg.nquads()
     atomic_write_bytes(folder / CACHE_FILE, data)
-    cache = {"file": CACHE_FILE, "sha256": hashlib.sha256(data).hexdigest(), "triples": triple_counts(kg)}
+    cache = {"file": CACHE_FILE, "sha256": hashlib.sha256(data).hexdigest(), "triples": triples}
     gate_data = (json.dumps(encode(verdicts(query_texts or [])), indent=1, sort_keys=True) + "\n").encode()
     atomic_write_bytes(folder / GATE_FILE, gate_data)
     gate = {"file": GATE_FILE, "sha256": hashlib.sha256(gate_data).hexdigest()}

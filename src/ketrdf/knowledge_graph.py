@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
+from rdflib.term import Node
 
+from ketrdf.rdfio.indexed import holds, triples_of
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
@@ -88,9 +90,25 @@ class UnionStore(Store):
         return self._prefixes.namespaces()
 
 
+class UnionGraph(Graph):
+    """The graph of a :class:`UnionStore`, read whole through its graphs' indexes (rdfio.indexed)."""
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:  # type: ignore[override]
+        """Every triple of the graphs, in graph order, each once (a whole read: the engines' input)."""
+        graphs = self.store.graphs  # type: ignore[attr-defined]
+        for number, graph in enumerate(graphs):
+            if number == 0:
+                yield from triples_of(graph)
+                continue
+            earlier = graphs[:number]
+            for triple in triples_of(graph):
+                if not any(holds(other, triple) for other in earlier):
+                    yield triple
+
+
 def union_view(graphs: Sequence[Graph]) -> Graph:
     """A read-only graph whose triples are those of ``graphs``, none copied (see :class:`UnionStore`)."""
-    return bind_prefixes(Graph(store=UnionStore(graphs)))
+    return bind_prefixes(UnionGraph(store=UnionStore(graphs)))
 
 
 def local_dataset(graphs: Mapping[URIRef, Graph]) -> Dataset:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ketrdf.rdfio.indexed import triples_of
 from ketrdf.rdfio.terms import Term, to_oxigraph
 
 LINES_PER_CHUNK = 20000
@@ -74,7 +75,7 @@ def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quad
         graph_name = ox.NamedNode(str(name))
         statements = (ox.Quad(term(s), term(p), term(o), graph_name) if quads  # type: ignore[arg-type]
                       else ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
-                      for s, p, o in graphs[name])
+                      for s, p, o in triples_of(graphs[name]))
         while chunk := list(itertools.islice(statements, LINES_PER_CHUNK)):
             text = ox.serialize(chunk, format=rdf_format) or b""  # type: ignore[arg-type]
             if into is not None:

@@ -20,6 +20,7 @@ from ketrdf.engines.reasoners import Reasoner, get_reasoner
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph, union_view
 from ketrdf.pipeline.rules import Rule, apply_rules, rules_to_rerun
+from ketrdf.rdfio.indexed import triples_of
 from ketrdf.vocabulary import new_graph
 
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
@@ -78,6 +79,6 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
             break
     else:
         _raise_on_no_fixpoint(rules, working)
-    for triple in [triple for triple in added if is_trivial(triple)]:
+    for triple in [triple for triple in triples_of(added) if is_trivial(triple)]:
         added.remove(triple)
     return replace(kg, inferred=added)

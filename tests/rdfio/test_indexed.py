@@ -16,6 +16,11 @@ from ketrdf.vocabulary import new_graph
 E = "http://example.org/"
 
 
+def in_rdflibs_default_store(_context_aware: bool = False) -> Graph:
+    """A graph in rdflib's default store (``Memory``), which ketrdf reads and fills through rdflib."""
+    return Graph()
+
+
 def _filled(graph: Graph) -> Graph:
     a, b, p, q = URIRef(E + "a"), BNode("n1"), URIRef(E + "p"), URIRef(E + "q")
     for triple in ((a, p, b), (a, p, Literal("x")), (a, p, Literal("x", lang="en")),
@@ -27,7 +32,22 @@ def _filled(graph: Graph) -> Graph:
 
 
 def test_ketrdfs_graphs_are_read_through_the_index() -> None:
-    assert indexed._index(new_graph()) is not None  # rdflib still keeps it where ketrdf reads it
+    for name in ("spo", "pos", "osp"):  # rdflib still keeps them where ketrdf reads and fills them
+        assert indexed._index(new_graph(), name) is not None, name
+
+
+def test_filling_the_indexes_gives_what_rdflibs_add_gives() -> None:
+    for context_aware, make in ((False, new_graph), (False, in_rdflibs_default_store), (True, new_graph)):
+        by_rdflib, filled = _filled(make(context_aware)), make(context_aware)
+        indexed.add_all(filled, [*by_rdflib, *by_rdflib])  # twice: each kept once
+        for pattern in [(None, None, None), *((t[0], None, None) for t in by_rdflib),
+                        *((None, t[1], None) for t in by_rdflib), *((None, None, t[2]) for t in by_rdflib),
+                        *((t[0], None, t[2]) for t in by_rdflib)]:
+            assert sorted(filled.triples(pattern)) == sorted(by_rdflib.triples(pattern)), pattern
+        assert len(filled) == len(by_rdflib) == indexed.count(filled)
+        for triple in list(filled):
+            filled.remove(triple)
+        assert len(filled) == 0
 
 
 def test_the_index_gives_what_rdflib_gives() -> None:

@@ -20,7 +20,7 @@ from ketrdf.engines.reasoners import Reasoner, get_reasoner
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph, union_view
 from ketrdf.pipeline.rules import Rule, apply_rules, rules_to_rerun
-from ketrdf.rdfio.indexed import triples_of
+from ketrdf.rdfio.indexed import add_all, triples_of
 from ketrdf.vocabulary import new_graph
 
 BUILT_IN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
@@ -73,7 +73,7 @@ def reason(kg: KnowledgeGraph, rules: list[Rule], reasoner: Reasoner | None = No
     for _ in range(MAX_ROUNDS):
         added += derived
         entailed = list(engine.entailments(working))
-        added.addN((*triple, added) for triple in entailed)
+        add_all(added, entailed)
         derived = apply_rules(rules_to_rerun(rules, itertools.chain(derived, entailed)), working)
         if not derived:
             break

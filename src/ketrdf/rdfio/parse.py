@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from ketrdf.errors import InputError
 from ketrdf.project import ONTOLOGY_FILE
+from ketrdf.rdfio.indexed import add_all
 from ketrdf.rdfio.reading import max_triples, read_source
 from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import IRI_FORBIDDEN, new_graph
@@ -93,8 +94,8 @@ class _UnsupportedTerm(Exception):
     """An RDF 1.2 term (a triple term, a literal with a base direction) rdflib has no model for."""
 
 
-def _converted(quads: Iterator[ox.Quad], path: Path, scope: str, graph: Graph,
-               children: dict[BNode, list[BNode]]) -> Iterator[tuple[Node, Node, Node, Graph]]:
+def _converted(quads: Iterator[ox.Quad], path: Path, scope: str,
+               children: dict[BNode, list[BNode]]) -> Iterator[tuple[Node, Node, Node]]:
     """Oxigraph's quads as rdflib triples, each term made and checked once.
 
     Blank nodes are labelled ``scope`` + ``b`` + their rank of first appearance, which is
@@ -127,7 +128,7 @@ def _converted(quads: Iterator[ox.Quad], path: Path, scope: str, graph: Graph,
         subject, obj = term(quad.subject), term(quad.object)
         if isinstance(obj, BNode) and isinstance(subject, BNode) and quad.predicate.value != RDF_REST:
             children[subject].append(obj)
-        yield subject, term(quad.predicate), obj, graph
+        yield subject, term(quad.predicate), obj
 
 
 def _nesting_depth(children: dict[BNode, list[BNode]]) -> int:
@@ -194,8 +195,8 @@ def load_file(path: Path) -> Graph:
             raise InputError(f"{path}: more than the limit of {limit} triples "
                              "(set KETRDF_MAX_TRIPLES to raise it)")
         quads = ox.parse(text, format=oxigraph_format, base_iri=base, without_named_graphs=True)
-        # Straight into the store: Graph.addN would check again each term _converted has made.
-        graph.store.addN(_converted(quads, path, _scope(path), graph, children))
+        # Straight into the store's indexes: Graph.addN would check again each term _converted made.
+        add_all(graph, _converted(quads, path, _scope(path), children))
     except SyntaxError as error:
         detail = OXIGRAPH_POSITION.sub("", str(error.msg))
         if detail.startswith("No scheme found"):  # a relative IRI: no base is taken from the file's place

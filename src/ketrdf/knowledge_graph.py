@@ -60,10 +60,13 @@ class UnionStore(Store):
             if number == 0:
                 yield from matches
                 continue
-            earlier = self.graphs[:number]
             for triple, contexts in matches:
-                if not any(triple in other for other in earlier):
+                if self.first_sight(number, triple):
                     yield triple, contexts
+
+    def first_sight(self, number: int, triple: tuple[Node, Node, Node]) -> bool:
+        """Whether no graph before graph ``number`` holds ``triple`` (read through their indexes)."""
+        return not any(holds(other, triple) for other in self.graphs[:number])
 
     def __len__(self, context: Any = None) -> int:
         return sum(1 for _ in self.triples((None, None, None)))
@@ -95,15 +98,12 @@ class UnionGraph(Graph):
 
     def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:  # type: ignore[override]
         """Every triple of the graphs, in graph order, each once (a whole read: the engines' input)."""
-        graphs = self.store.graphs  # type: ignore[attr-defined]
-        for number, graph in enumerate(graphs):
+        store: UnionStore = self.store  # type: ignore[assignment]
+        for number, graph in enumerate(store.graphs):
             if number == 0:
                 yield from triples_of(graph)
                 continue
-            earlier = graphs[:number]
-            for triple in triples_of(graph):
-                if not any(holds(other, triple) for other in earlier):
-                    yield triple
+            yield from (triple for triple in triples_of(graph) if store.first_sight(number, triple))
 
 
 def union_view(graphs: Sequence[Graph]) -> Graph:

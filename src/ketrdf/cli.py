@@ -680,12 +680,13 @@ def import_module(ctx: click.Context, name: str, source: Path, output: Path | No
 
     from ketrdf.external.extract import extract, module_iri, module_path, seed_terms
     from ketrdf.rdfio.files import atomic_write_bytes
+    from ketrdf.rdfio.writers import turtle
 
     project = _project(ctx)
     seeds = seed_terms(project, name)
     result = extract(source, seeds, module_iri(name))
     target = output or module_path(project, name)
-    atomic_write_bytes(target, result.graph.serialize(format="turtle", encoding="utf-8"))
+    atomic_write_bytes(target, turtle(result.graph))
     classes = len(set(result.graph.subjects(RDF.type, OWL.Class)))
     click.echo(f"read {result.classes_read} classes from {source}; {len(result.seeds)} seed terms; "
                f"wrote {target} ({classes} classes, {len(result.graph)} triples)")

@@ -12,7 +12,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 from rdflib.term import Node
 
-from ketrdf.rdfio.indexed import holds, triples_of
+from ketrdf.rdfio.indexed import add_all, holds, triples_of
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
@@ -26,14 +26,15 @@ from ketrdf.vocabulary import (
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-def union_copy(graphs: Iterable[Graph]) -> Graph:
+def union_copy(graphs: Iterable[Graph], context_aware: bool = False) -> Graph:
     """A new graph holding the triples of every graph given: their union, blank nodes shared.
 
-    (Not an RDF merge, which would keep the graphs' blank nodes apart.)
+    (Not an RDF merge, which would keep the graphs' blank nodes apart.) ``context_aware``
+    for pyshacl (see :func:`~ketrdf.vocabulary.new_graph`).
     """
-    union = new_graph(context_aware=True)  # pyshacl's input
+    union = new_graph(context_aware)
     for graph in graphs:
-        union += graph
+        add_all(union, triples_of(graph))
     return union
 
 
@@ -148,7 +149,7 @@ class KnowledgeGraph:
 
     def union(self) -> Graph:
         """Every triple, asserted and inferred, copied into one new graph: what queries and shapes see."""
-        return union_copy(self.named_graphs().values())
+        return union_copy(self.named_graphs().values(), context_aware=True)
 
     def union_view(self) -> Graph:
         """Every triple, asserted and inferred, as one read-only graph: nothing is copied."""

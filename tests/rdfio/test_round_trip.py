@@ -21,7 +21,7 @@ from rdflib.term import Node
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.formats import FORMATS
 from ketrdf.rdfio.terms import from_oxigraph
-from ketrdf.rdfio.writers import GRAPH_SELECTIONS, serialize
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS, serialize, turtle
 
 EX = "http://example.org/ketrdf-test/"
 QUAD_FORMATS = {"trig": (ox.RdfFormat.TRIG, "trig"), "nquads": (ox.RdfFormat.N_QUADS, "nquads")}
@@ -187,3 +187,31 @@ def test_line_based_exports_are_sorted(reasoned: KnowledgeGraph) -> None:
 def test_export_uses_no_private_rdflib_writer() -> None:
     module = importlib.import_module("ketrdf.rdfio.writers")
     assert "_quoteLiteral" not in vars(module)
+
+
+def made_up_prefixes() -> Graph:
+    """IRIs of a namespace with no prefix, met as a subject before a predicate makes one up (ns1)."""
+    graph = Graph()
+    graph.add((URIRef("http://example.org/unbound/thing"), ex("p"), Literal("seen first")))
+    graph.add((URIRef("http://example.org/unbound/thing"), URIRef("http://example.org/unbound/p"),
+               URIRef("http://example.org/unbound/other")))
+    graph.add((ex("no/prefixed/name"), ex("q"), ex("ends.")))
+    graph.add((ex("list"), ex("items"), Literal(1)))
+    return graph
+
+
+def shared_blank_nodes_merged() -> Graph:
+    return union_copy(shared_blank_nodes().named_graphs().values())
+
+
+@pytest.mark.parametrize("make", [made_up_prefixes, shared_blank_nodes_merged])
+def test_turtle_is_rdflibs_own_bytes(make: Callable[[], Graph]) -> None:
+    """The Turtle writer names each IRI once: it must write what rdflib writes, made-up prefixes too."""
+    assert turtle(make()) == make().serialize(format="turtle", encoding="utf-8")
+
+
+def test_the_review_in_turtle_is_rdflibs_own_bytes(reasoned: KnowledgeGraph) -> None:
+    for selection in GRAPH_SELECTIONS:
+        graphs = reasoned.named_graphs()
+        merged = union_copy(graphs[name] for name in GRAPH_SELECTIONS[selection])
+        assert serialize(reasoned, "turtle", selection) == merged.serialize(format="turtle", encoding="utf-8")

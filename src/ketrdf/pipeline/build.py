@@ -44,6 +44,7 @@ from ketrdf.query.gate import check
 from ketrdf.query.parameters import LOOKUP_TEXTS
 from ketrdf.query.saved import load_saved_queries, read_query_file
 from ketrdf.rdfio.files import atomic_write_bytes, new_folder_beside, swap_folders
+from ketrdf.rdfio.writers import turtle
 from ketrdf.vocabulary import GRAPH_CONTENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_QUERIES
 
 DATASET_FILE = "ketrdf.nq"
@@ -142,7 +143,7 @@ def build(project: Project, reasoner: Reasoner | None = None, validator: str = D
     key = cache_key(project, reasoner.name if reasoner else DEFAULT_REASONER, validator)
     admit_verdicts(project.build_dir, key["software"], progress)
     checked = check_graph(project, reasoner=reasoner, progress=progress, validator=validator)
-    report = checked.report.report_graph.serialize(format="turtle", encoding="utf-8")
+    report = turtle(checked.report.report_graph)
     failed = project.build_dir.with_name(FAILED_BUILD_DIR)
     if not checked.passes:
         atomic_write_bytes(failed / REPORT_FILE, report)

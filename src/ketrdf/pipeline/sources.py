@@ -15,6 +15,7 @@ from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.catalog import read_import_catalog
 from ketrdf.project import Project
+from ketrdf.rdfio.indexed import add_all, triples_of
 from ketrdf.rdfio.parse import load_file
 from ketrdf.vocabulary import new_graph
 
@@ -36,7 +37,7 @@ def _resolve_imports(graph: Graph, source: Path, catalog: dict[str, Path]) -> Gr
                 "ketrdf never fetches imports from the web"
             )
         module = load_file(local)
-        imported += module
+        add_all(imported, triples_of(module))
         pending.extend((nested, local) for nested in module.objects(None, OWL.imports))
     return imported
 
@@ -49,20 +50,20 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
     """
     catalog = read_import_catalog(project.catalog_file)
     ontology = load_file(project.ontology_file)
-    ontology += _resolve_imports(ontology, project.ontology_file, catalog)
+    add_all(ontology, triples_of(_resolve_imports(ontology, project.ontology_file, catalog)))
     extra = list(extra_content or [])
     replaced = {path.name for path in extra}
     content = new_graph()
     for path in [p for p in project.content_files() if p.name not in replaced] + extra:
         graph = load_file(path)
-        content += graph
-        content += _resolve_imports(graph, path, catalog)
+        add_all(content, triples_of(graph))
+        add_all(content, triples_of(_resolve_imports(graph, path, catalog)))
     if project.mappings_file.is_file():
         from ketrdf.external.mappings import content_graph, read_table  # sssom-pydantic: when building
 
         table = read_table(project.mappings_file, project.prefixes_file)
-        content += content_graph(table.mappings, table.absences)
+        add_all(content, triples_of(content_graph(table.mappings, table.absences)))
     imports = new_graph()
     for module in project.import_modules():
-        imports += load_file(module)
+        add_all(imports, triples_of(load_file(module)))
     return KnowledgeGraph(ontology=ontology, content=content, imports=imports)

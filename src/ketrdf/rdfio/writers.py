@@ -2,17 +2,20 @@
 
 Every format is written by a library's own serializer. N-Triples, N-Quads and
 TriG by Oxigraph's, from statements sorted first; Turtle by rdflib's sorted
-serializer; JSON-LD by rdflib's, its nodes and values sorted afterwards. All
-rely on the stable blank-node labels the loader assigns.
+serializer (:func:`turtle`); JSON-LD by rdflib's, its nodes and values sorted
+afterwards. All rely on the stable blank-node labels the loader assigns.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.term import Node
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
@@ -36,6 +39,47 @@ GRAPH_SELECTIONS: dict[str, tuple[URIRef, ...]] = {
 def normalise_format(name: str) -> str:
     """Accept a format name or its usual alias (``ttl``, ``nt``, ``nq``)."""
     return FORMAT_ALIASES.get(name, name)
+
+
+class _TurtleNamingOnce(TurtleSerializer):
+    """rdflib's Turtle serializer, working out each IRI's prefixed name once, not at each occurrence.
+
+    rdflib splits the IRI and looks its namespace up again every time it writes a term:
+    half its time at 100k triples. The answer is kept, and so is its absence, until a
+    predicate's namespace gets a made-up prefix (``ns1``), which may name IRIs found
+    nameless before.
+    """
+
+    def reset(self) -> None:
+        super().reset()
+        self._names: dict[tuple[Node, bool], str | None] = {}
+
+    def _prefixes_bound(self) -> int:
+        return sum(1 for _ in self.store.namespaces())
+
+    def get_pname(self, uri: Node, gen_prefix: bool = True) -> str | None:
+        if not isinstance(uri, URIRef):
+            return None
+        key = (uri, gen_prefix)
+        if key in self._names:
+            return self._names[key]
+        before = self._prefixes_bound() if gen_prefix else 0
+        name = super().get_pname(uri, gen_prefix)
+        if gen_prefix and self._prefixes_bound() != before:
+            self._names = {known: found for known, found in self._names.items() if found is not None}
+        self._names[key] = name
+        return name
+
+
+def turtle(graph: Graph) -> bytes:
+    """``graph`` as UTF-8 Turtle: the bytes of ``graph.serialize(format="turtle")``, written sooner.
+
+    rdflib's serializer sorts subjects and predicates and writes lists and unshared blank
+    nodes inline.
+    """
+    stream = io.BytesIO()
+    _TurtleNamingOnce(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
 
 
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
@@ -87,7 +131,7 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
         raise ValueError(f"unknown format {output_format!r}; formats: {', '.join(FORMATS)}")
     if selection not in GRAPH_SELECTIONS:
         raise ValueError(f"unknown graph selection {selection!r}; choose {', '.join(GRAPH_SELECTIONS)}")
-    serializer, quads, _suffix = FORMATS[output_format]
+    _serializer, quads, _suffix = FORMATS[output_format]
     names = GRAPH_SELECTIONS[selection]
     if output_format == "nquads" and selection == "all":
         return iter((kg.nquads(),))
@@ -97,9 +141,7 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
         return iter((_trig(kg, names),))
     graphs = kg.named_graphs()
     merged = union_copy(graphs[name] for name in names)
-    if output_format == "jsonld":
-        return iter((_jsonld(merged),))
-    return iter((merged.serialize(format=serializer, encoding="utf-8"),))
+    return iter((_jsonld(merged) if output_format == "jsonld" else turtle(merged),))
 
 
 def serialize_graph(graph: Graph, output_format: str) -> bytes:
@@ -112,7 +154,7 @@ def serialize_graph(graph: Graph, output_format: str) -> bytes:
     if output_format == "jsonld":
         return _jsonld(graph)
     if output_format == "turtle":
-        return graph.serialize(format="turtle", encoding="utf-8")
+        return turtle(graph)
     raise ValueError(f"serialize_graph: no {output_format!r}; formats: turtle, jsonld, ntriples")
 
 

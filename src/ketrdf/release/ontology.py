@@ -21,6 +21,7 @@ from semver import Version
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.rdfio.writers import turtle as write_turtle
 from ketrdf.vocabulary import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes, new_graph
 
 #: Inferred axioms of the full form: the class and property hierarchy between named terms.
@@ -89,7 +90,7 @@ def rdf_xml(graph: Graph) -> bytes:
 
 def turtle(graph: Graph) -> bytes:
     """``graph`` as Turtle by rdflib's serializer, which sorts subjects and predicates."""
-    return bind_prefixes(graph).serialize(format="turtle", encoding="utf-8")
+    return write_turtle(bind_prefixes(graph))
 
 
 def check_reads_back(data: bytes, graph: Graph, file_name: str) -> None:

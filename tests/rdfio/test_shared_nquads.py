@@ -9,19 +9,51 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from ketrdf.engines.oxigraph import run
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.validate import validate
-from ketrdf.rdfio.lines import sorted_lines, sorted_statements
+from ketrdf.rdfio.lines import sorted_lines
 from ketrdf.rdfio.native import nquads_store
+from ketrdf.rdfio.terms import Term, to_oxigraph
+from ketrdf.rdfio.writers import GRAPH_SELECTIONS, serialize
+from ketrdf.vocabulary import PREFIXES
 
 E = "http://example.org/"
+
+
+def sorted_statements(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...],
+                      quads: bool) -> list[ox.Quad | ox.Triple]:
+    """The reference: the named graphs' statements as Oxigraph quads (or triples, each once),
+    sorted on their terms' N-Triples text (the order sorted_lines and the TriG writer rely on).
+    """
+    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
+
+    def term(node: Node) -> tuple[Term, str]:
+        found = converted.get(node)
+        if found is None:
+            as_oxigraph = to_oxigraph(node)
+            found = converted[node] = (as_oxigraph, str(as_oxigraph))
+        return found
+
+    keyed: dict[tuple[str, ...], ox.Quad | ox.Triple] = {}
+    for name in names:
+        graph_name = ox.NamedNode(str(name))
+        suffix = (str(graph_name),) if quads else ()
+        for s, p, o in graphs[name]:
+            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
+            key = (s_text, p_text, o_text, *suffix)
+            if key not in keyed:
+                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
+                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
+    return [keyed[key] for key in sorted(keyed)]
 
 
 def _tricky() -> KnowledgeGraph:
@@ -49,6 +81,16 @@ def test_sorted_lines_are_the_sorted_statements_written(quads: bool) -> None:
     expected = ox.serialize(statements, format=rdf_format)  # type: ignore[arg-type]
     assert b"".join(sorted_lines(graphs, names, quads)) == expected
     assert expected.count(b"\n") == len(statements)
+
+
+def test_trig_writes_each_graph_in_the_order_of_its_sorted_statements() -> None:
+    """The TriG is read from the sorted N-Quads: each graph whole, in the selection's order, sorted."""
+    kg = _tricky()
+    graphs = kg.named_graphs()
+    for selection, names in GRAPH_SELECTIONS.items():
+        statements = [quad for name in names for quad in sorted_statements(graphs, (name,), quads=True)]
+        expected = ox.serialize(statements, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        assert serialize(kg, "trig", selection) == expected
 
 
 def test_the_store_keeps_the_loaders_blank_node_labels() -> None:

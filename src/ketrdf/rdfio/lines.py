@@ -18,37 +18,6 @@ from ketrdf.rdfio.indexed import triples_of
 from ketrdf.rdfio.terms import Term, to_oxigraph
 
 LINES_PER_CHUNK = 20000
-Statement = ox.Quad | ox.Triple
-
-
-def sorted_statements(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...],
-                      quads: bool) -> list[Statement]:
-    """The named graphs' statements as Oxigraph quads (or triples, each once), in line order.
-
-    They are sorted on their terms' N-Triples text, which is the order of the lines
-    Oxigraph writes: a term whose text is a prefix of another's is followed there by
-    a character above the space that separates terms.
-    """
-    converted: dict[Node, tuple[Term, str]] = {}  # each term converted once: most recur often
-
-    def term(node: Node) -> tuple[Term, str]:
-        found = converted.get(node)
-        if found is None:
-            as_oxigraph = to_oxigraph(node)
-            found = converted[node] = (as_oxigraph, str(as_oxigraph))
-        return found
-
-    keyed: dict[tuple[str, ...], Statement] = {}
-    for name in names:
-        graph_name = ox.NamedNode(str(name))
-        suffix = (str(graph_name),) if quads else ()
-        for s, p, o in graphs[name]:
-            (subject, s_text), (predicate, p_text), (obj, o_text) = term(s), term(p), term(o)
-            key = (s_text, p_text, o_text, *suffix)
-            if key not in keyed:
-                keyed[key] = (ox.Quad(subject, predicate, obj, graph_name) if quads  # type: ignore[arg-type]
-                              else ox.Triple(subject, predicate, obj))  # type: ignore[arg-type]
-    return [keyed[key] for key in sorted(keyed)]
 
 
 def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quads: bool,
@@ -56,10 +25,14 @@ def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quad
     """Sorted N-Quads, or sorted N-Triples with each triple once, written by Oxigraph, in chunks.
 
     Oxigraph writes the statements a chunk at a time; the lines are then sorted (and each
-    kept once) as bytes, which is the order of :func:`sorted_statements`: UTF-8 keeps the
-    order of code points. No whole text and no whole list of statements is held. Each
-    chunk of statements written is added to the store ``into`` too, if one is given: it
-    then holds what the lines say, with no second conversion and no parse.
+    kept once) as bytes. That is the order of the statements sorted on their terms'
+    N-Triples text (UTF-8 keeps the order of code points; a term whose text is a prefix
+    of another's is followed by a character above the space that ends it), so each
+    graph's statements come in that order too (TriG is written from these lines).
+
+    No whole text and no whole list of statements is held. Each chunk of statements
+    written is added to the store ``into`` too, if one is given: it then holds what the
+    lines say, with no second conversion and no parse.
     """
     rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
     converted: dict[Node, Term] = {}  # each term converted once: most recur often

@@ -19,7 +19,8 @@ from rdflib.term import Node
 
 from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
-from ketrdf.rdfio.lines import sorted_lines, sorted_statements
+from ketrdf.rdfio.lines import sorted_lines
+from ketrdf.rdfio.native import read_nquads
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
@@ -85,12 +86,18 @@ def turtle(graph: Graph) -> bytes:
 def _trig(kg: KnowledgeGraph, names: tuple[URIRef, ...]) -> bytes:
     """TriG written by Oxigraph: the named graphs in a fixed order, each one's statements sorted.
 
-    Blank nodes keep the loader's labels and are never written inline, so a node
-    shared between named graphs stays one node.
+    Read from :meth:`KnowledgeGraph.nquads`, whose lines are sorted on the terms' text
+    (:mod:`ketrdf.rdfio.lines`): each graph's statements come out in that order. Blank
+    nodes keep the loader's labels and are never written inline, so a node shared
+    between named graphs stays one node.
     """
-    graphs = kg.named_graphs()
-    quads = [quad for name in names for quad in sorted_statements(graphs, (name,), quads=True)]
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
+    by_graph: dict[str, list[ox.Quad]] = {str(name): [] for name in names}
+    for quad in read_nquads(kg.nquads()):
+        found = by_graph.get(quad.graph_name.value)  # type: ignore[union-attr]  # every line names its graph
+        if found is not None:
+            found.append(quad)
+    quads = [quad for statements in by_graph.values() for quad in statements]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
 
 
 def _jsonld(graph: Graph) -> bytes:

@@ -89,7 +89,7 @@ def test_trig_writes_each_graph_in_the_order_of_its_sorted_statements() -> None:
     graphs = kg.named_graphs()
     for selection, names in GRAPH_SELECTIONS.items():
         statements = [quad for name in names for quad in sorted_statements(graphs, (name,), quads=True)]
-        expected = ox.serialize(statements, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        expected = ox.serialize(statements, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)  # type: ignore[arg-type]
         assert serialize(kg, "trig", selection) == expected
 
 

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
-from ketrdf.knowledge_graph import KnowledgeGraph, union_copy
+from ketrdf.knowledge_graph import KnowledgeGraph, union_view
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
 from ketrdf.rdfio.lines import sorted_lines
 from ketrdf.rdfio.native import read_nquads
@@ -147,7 +147,7 @@ def serialize_chunks(kg: KnowledgeGraph, output_format: str, selection: str = "a
     if output_format == "trig":
         return iter((_trig(kg, names),))
     graphs = kg.named_graphs()
-    merged = union_copy(graphs[name] for name in names)
+    merged = union_view([graphs[name] for name in names])  # read in place: a copy costs time and memory
     return iter((_jsonld(merged) if output_format == "jsonld" else turtle(merged),))
 
 

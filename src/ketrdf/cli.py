@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_OUT_OF_MEMORY = 2  # the input is more than the machine can hold: bad input, not a bug
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -73,6 +75,7 @@ class KetGroup(click.Group):
         from ketrdf.errors import KetError, ValidationFailed
 
         debug = bool(ctx.params.get("debug"))
+        out_of_memory = False
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
@@ -85,6 +88,10 @@ class KetGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except MemoryError:
+            if debug:
+                raise
+            out_of_memory = True  # said below, once the exception and the frames it holds are gone
         except ValidationFailed as error:
             if debug:
                 raise
@@ -102,6 +109,11 @@ class KetGroup(click.Group):
                 raise
             _echo_error(f"internal error: {type(error).__name__}: {error} (rerun with --debug)")
             ctx.exit(EXIT_INTERNAL)
+        if out_of_memory:
+            _echo_error("out of memory: the graph needs more memory than this process may use "
+                        "(KETRDF_MAX_TRIPLES and KETRDF_MAX_INPUT_MB bound the input); build/ is as it was")
+            ctx.exit(EXIT_OUT_OF_MEMORY)
+        return None
 
 
 @contextmanager
@@ -261,6 +273,8 @@ def main(ctx: click.Context, project: str | None, quiet: bool, debug: bool, reas
     from ketrdf.rdfio.collector import collect_less_often
 
     collect_less_often()  # a command may load a large graph: see the module
+    if not debug:  # a Rust library out of memory while printing a panic's backtrace hangs: abort instead
+        os.environ["RUST_BACKTRACE"] = "0"
     ctx.ensure_object(dict)
     ctx.obj.update(project=project, quiet=quiet, debug=debug, reasoner=reasoner, validator=validator)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -177,6 +178,37 @@ def test_unexpected_error_exits_4_in_one_line_and_debug_shows_the_traceback(
         "ketrdf: error: internal error: RuntimeError: boom (rerun with --debug)")
     debug = CliRunner().invoke(main, ["--project", str(project.root), "--debug", "query", "list"])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_running_out_of_memory_exits_2_in_one_line_not_as_a_bug(
+    project_copy: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of memory while parsing a rule: not a SPARQL syntax error (the gate passes it on), not exit 4."""
+    from ketrdf.query import gate
+
+    def exhausted(_text: str) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(gate, "_parse", exhausted)
+    monkeypatch.setattr(gate, "_VERDICTS", {})
+    monkeypatch.setattr("ketrdf.pipeline.build.recall", lambda _software: 0)  # every text parsed again
+    result = run(project_copy, "build", "--force")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ketrdf: error: out of memory:") and result.stderr.count("\n") == 1
+    assert not project_copy.build_dir.exists()
+
+
+def test_the_command_line_aborts_rather_than_hangs_when_a_rust_library_runs_out_of_memory(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With RUST_BACKTRACE set, a panic's backtrace printed without memory hangs the process (seen
+    in pyoxigraph): the command line turns it off, unless --debug asks for every detail."""
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    run(project, "query", "list")
+    assert os.environ["RUST_BACKTRACE"] == "0"
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    CliRunner().invoke(main, ["--project", str(project.root), "--debug", "query", "list"])
+    assert os.environ["RUST_BACKTRACE"] == "1"
 
 
 def test_queries_reuse_the_build_while_sources_are_unchanged(project_copy: Project) -> None:

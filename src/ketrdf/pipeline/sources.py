@@ -14,6 +14,7 @@ from rdflib.namespace import OWL
 from ketrdf.errors import InputError
 from ketrdf.knowledge_graph import KnowledgeGraph
 from ketrdf.pipeline.catalog import read_import_catalog
+from ketrdf.pipeline.mapping_cache import mapping_graph
 from ketrdf.project import Project
 from ketrdf.rdfio.indexed import add_all, triples_of
 from ketrdf.rdfio.parse import load_file
@@ -59,10 +60,7 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
         add_all(content, triples_of(graph))
         add_all(content, triples_of(_resolve_imports(graph, path, catalog)))
     if project.mappings_file.is_file():
-        from ketrdf.external.mappings import content_graph, read_table  # sssom-pydantic: when building
-
-        table = read_table(project.mappings_file, project.prefixes_file)
-        add_all(content, triples_of(content_graph(table.mappings, table.absences)))
+        add_all(content, triples_of(mapping_graph(project)))
     imports = new_graph()
     for module in project.import_modules():
         add_all(imports, triples_of(load_file(module)))

@@ -98,6 +98,8 @@ def _is_update(text: str) -> bool:
 
     try:
         parser.UpdateUnit.parse_string(text, parse_all=True)
+    except MemoryError:
+        raise
     except Exception:  # pyparsing raises several kinds
         return False
     return True
@@ -117,6 +119,8 @@ def gate(text: str, origin: str, *, canonical: bool = False) -> tuple[Query, str
         text = canonical_text(text)
     try:
         remote, query = _parse(text)
+    except MemoryError:  # not the text's fault
+        raise
     except Exception as error:  # rdflib raises pyparsing and other errors
         if _is_update(text):
             raise RefusedQueryError(f"{origin}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused; "

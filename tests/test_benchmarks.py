@@ -54,3 +54,24 @@ def test_growth_exponents_are_the_slopes_of_time_against_size_on_log_scales() ->
     assert exponents == pytest.approx({"parse": 1.0, "reason": 2.0, "validate": 0.0, "export": 1.0,
                                        "total": 1.0})
     assert "queries" not in exponents  # no time to fit
+
+
+@pytest.mark.integration  # two builds of the review, in subprocesses
+def test_the_build_benchmark_prints_the_review_builds_wall_time() -> None:
+    done = subprocess.run([sys.executable, "benchmarks/build.py", "--sizes", "review", "--runs", "1"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    header, row = done.stdout.splitlines()
+    assert header.split()[:2] == ["size", "this"]
+    assert row.split()[0] == "review" and float(row.split()[1]) > 0
+
+
+@pytest.mark.integration  # a subprocess
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--sizes", "huge"], "unknown size 'huge'"),
+    (["--against", "nowhere"], "no ketrdf package in nowhere"),
+])
+def test_the_build_benchmark_refuses_what_it_cannot_run(arguments: list[str], message: str) -> None:
+    done = subprocess.run([sys.executable, "benchmarks/build.py", *arguments], cwd=REPO,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and message in done.stderr

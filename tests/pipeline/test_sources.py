@@ -156,3 +156,14 @@ def test_rdf_12_annotation_syntax_is_reported_as_a_syntax_error(tmp_path: Path) 
     path = write(tmp_path / "annotated.ttl", PREFIX + "ex:a ex:p ex:b {| ex:q 1 |} .\n")
     with pytest.raises(InputError, match=r"annotated\.ttl:2:\d+: Turtle syntax error"):
         load_file(path)
+
+
+def test_the_content_graph_binds_ketrdfs_prefixes_whatever_its_files_declare(project_copy: Project) -> None:
+    """The first content file's graph becomes the content graph (no copy): without its own prefixes."""
+    first = write(project_copy.content_dir / "000-first.ttl", PREFIX + "ex:a ex:b ex:c .\n")
+    assert project_copy.content_files()[0] == first
+    content = load_sources(project_copy).content
+    assert (URIRef("http://example.org/a"), URIRef("http://example.org/b"), URIRef("http://example.org/c")) \
+        in content
+    assert "ex" not in dict(content.namespaces())
+    assert dict(load_file(first).namespaces())["ex"] == URIRef("http://example.org/")

@@ -54,11 +54,16 @@ def load_sources(project: Project, extra_content: list[Path] | None = None) -> K
     add_all(ontology, triples_of(_resolve_imports(ontology, project.ontology_file, catalog)))
     extra = list(extra_content or [])
     replaced = {path.name for path in extra}
-    content = new_graph()
+    merged: Graph | None = None
     for path in [p for p in project.content_files() if p.name not in replaced] + extra:
-        graph = load_file(path)
-        add_all(content, triples_of(graph))
-        add_all(content, triples_of(_resolve_imports(graph, path, catalog)))
+        graph = load_file(path, with_prefixes=False)  # the content graph binds ketrdf's prefixes only
+        imported = _resolve_imports(graph, path, catalog)
+        if merged is None:
+            merged = graph  # the first file's graph is the content graph: it is not copied
+        else:
+            add_all(merged, triples_of(graph))
+        add_all(merged, triples_of(imported))
+    content = merged if merged is not None else new_graph()
     if project.mappings_file.is_file():
         add_all(content, triples_of(mapping_graph(project)))
     imports = new_graph()

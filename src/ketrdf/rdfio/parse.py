@@ -162,11 +162,12 @@ def _rdflib_position(text: str) -> tuple[int, int] | None:
     return None
 
 
-def load_file(path: Path) -> Graph:
+def load_file(path: Path, with_prefixes: bool = True) -> Graph:
     """Parse one local RDF file (Turtle, N-Triples, JSON-LD) as the module docstring says.
 
     A syntax error names the file, line and column. Relative IRIs need a base in the
-    file (``@base``): no base is taken from where the file lies.
+    file (``@base``): no base is taken from where the file lies. The graph binds
+    ketrdf's prefixes and, ``with_prefixes``, the file's own.
     """
     found = FORMATS.get(path.suffix)
     if found is None:
@@ -212,6 +213,6 @@ def load_file(path: Path) -> Graph:
         raise InputError(f"{path}: contains no triples")
     if _nesting_depth(children) > MAX_NESTING:
         raise InputError(f"{path}: nested too deeply to parse (blank nodes more than {MAX_NESTING} deep)")
-    for prefix, namespace in quads.prefixes.items():
+    for prefix, namespace in quads.prefixes.items() if with_prefixes else ():
         graph.bind(prefix, namespace)
     return graph

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +12,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 from rdflib.term import Node
 
-from ketrdf.rdfio.indexed import add_all, holds, triples_of
+from ketrdf.rdfio.indexed import add_all, held_by, triples_of
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
     GRAPH_IMPORTS,
@@ -48,6 +48,7 @@ class UnionStore(Store):
     def __init__(self, graphs: Sequence[Graph]) -> None:
         super().__init__()
         self.graphs = tuple(graphs)
+        self._held_before = [held_by(self.graphs[:number]) for number in range(len(self.graphs))]
         self._prefixes = Memory()
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Any, Iterator[Any]]]:
@@ -61,13 +62,15 @@ class UnionStore(Store):
             if number == 0:
                 yield from matches
                 continue
+            held = self._held_before[number]
             for triple, contexts in matches:
-                if self.first_sight(number, triple):
+                if not held(triple):
                     yield triple, contexts
 
-    def first_sight(self, number: int, triple: tuple[Node, Node, Node]) -> bool:
-        """Whether no graph before graph ``number`` holds ``triple`` (read through their indexes)."""
-        return not any(holds(other, triple) for other in self.graphs[:number])
+    def first_sight(self, number: int) -> Callable[[tuple[Node, Node, Node]], bool]:
+        """A test of whether no graph before graph ``number`` holds a triple (read through their indexes)."""
+        held = self._held_before[number]
+        return lambda triple: not held(triple)
 
     def __len__(self, context: Any = None) -> int:
         return sum(1 for _ in self.triples((None, None, None)))
@@ -104,7 +107,8 @@ class UnionGraph(Graph):
             if number == 0:
                 yield from triples_of(graph)
                 continue
-            yield from (triple for triple in triples_of(graph) if store.first_sight(number, triple))
+            new = store.first_sight(number)
+            yield from filter(new, triples_of(graph))
 
 
 def union_view(graphs: Sequence[Graph]) -> Graph:

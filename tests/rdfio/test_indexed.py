@@ -55,9 +55,10 @@ def test_the_index_gives_what_rdflib_gives() -> None:
         triples = list(indexed.triples_of(graph))
         assert sorted(triples) == sorted(graph), type(graph.store)
         assert indexed.count(graph) == len(graph) == 5
-        assert all(indexed.holds(graph, triple) for triple in graph)
-        assert not indexed.holds(graph, (URIRef(E + "a"), URIRef(E + "q"), URIRef(E + "a")))
-        assert not indexed.holds(graph, (URIRef(E + "z"), URIRef(E + "p"), Literal("x")))
+        held = indexed.held_by([graph])
+        assert all(held(triple) for triple in graph)
+        assert not held((URIRef(E + "a"), URIRef(E + "q"), URIRef(E + "a")))
+        assert not held((URIRef(E + "z"), URIRef(E + "p"), Literal("x")))
 
 
 def test_a_union_view_gives_each_triple_of_its_graphs_once() -> None:
@@ -67,3 +68,14 @@ def test_a_union_view_gives_each_triple_of_its_graphs_once() -> None:
     view = union_view((first, second))
     assert sorted(view) == sorted(set(first) | set(second))
     assert len(list(view)) == 6 == len(view)
+
+
+def test_held_by_asks_every_graph_given() -> None:
+    for make in (new_graph, in_rdflibs_default_store):
+        first, second = _filled(make()), make()
+        only_second = (URIRef(E + "b"), URIRef(E + "p"), Literal("y"))
+        second.add(only_second)
+        assert indexed.held_by([first, second])(only_second)
+        assert not indexed.held_by([first])(only_second)
+        assert not indexed.held_by([])(only_second)
+        assert all(map(indexed.held_by([second, first]), first))

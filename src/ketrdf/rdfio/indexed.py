@@ -12,7 +12,7 @@ own methods do. Change no graph while reading it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from rdflib import Graph
@@ -30,6 +30,15 @@ def _index(graph: Graph, name: str = "spo") -> Index | None:
     return getattr(store, f"_SimpleMemory__{name}", None) if type(store) is SimpleMemory else None
 
 
+def is_indexed(graph: Graph) -> bool:
+    """Whether ``graph`` is read through its store's indexes.
+
+    Then :func:`triples_of` gives each subject's triples in the order that
+    ``graph.triples((subject, None, None))`` gives them.
+    """
+    return _index(graph) is not None
+
+
 def triples_of(graph: Graph) -> Iterator[Triple]:
     """Every triple of ``graph`` (in another order than iterating the graph gives)."""
     index = _index(graph)
@@ -39,13 +48,19 @@ def triples_of(graph: Graph) -> Iterator[Triple]:
             for o in objects)
 
 
-def holds(graph: Graph, triple: Triple) -> bool:
-    """Whether ``graph`` holds ``triple`` (each term given)."""
-    index = _index(graph)
-    if index is None:
-        return triple in graph
-    subject, predicate, obj = triple
-    return obj in index.get(subject, {}).get(predicate, {})
+def held_by(graphs: Sequence[Graph]) -> Callable[[Triple], bool]:
+    """A test of whether any of ``graphs`` holds a triple (each term given), their indexes found once."""
+    indexes = [_index(graph) for graph in graphs]
+    if any(index is None for index in indexes):
+        return lambda triple: any(triple in graph for graph in graphs)
+    found = [index for index in indexes if index is not None]
+    nothing: dict[Any, Any] = {}
+
+    def held(triple: Triple) -> bool:
+        subject, predicate, obj = triple
+        return any(obj in index.get(subject, nothing).get(predicate, nothing) for index in found)
+
+    return held
 
 
 def count(graph: Graph) -> int:

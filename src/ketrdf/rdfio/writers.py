@@ -13,12 +13,13 @@ import json
 from collections.abc import Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.serializers.turtle import SUBJECT, TurtleSerializer
 from rdflib.term import Node
 
-from ketrdf.knowledge_graph import KnowledgeGraph, union_view
+from ketrdf.knowledge_graph import KnowledgeGraph, UnionStore, union_view
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
+from ketrdf.rdfio.indexed import is_indexed, triples_of
 from ketrdf.rdfio.lines import sorted_lines
 from ketrdf.rdfio.native import read_nquads
 from ketrdf.vocabulary import (
@@ -42,18 +43,27 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
-class _TurtleNamingOnce(TurtleSerializer):
-    """rdflib's Turtle serializer, working out each IRI's prefixed name once, not at each occurrence.
+class _TurtleBookkeepingOnce(TurtleSerializer):
+    """rdflib's Turtle serializer, its algorithm kept, its bookkeeping done once per term.
 
-    rdflib splits the IRI and looks its namespace up again every time it writes a term:
-    half its time at 100k triples. The answer is kept, and so is its absence, until a
-    predicate's namespace gets a made-up prefix (``ns1``), which may name IRIs found
-    nameless before.
+    rdflib splits an IRI and looks its namespace up again every time it writes the term,
+    reads each subject's statements back through the graph, and encodes each piece of
+    text as it writes it: most of its time at 100k triples. Here a term's prefixed name
+    is kept (so is its absence, until a predicate's namespace gets a made-up prefix such
+    as ``ns1``, which may name IRIs found nameless before), and so is its text once the
+    prefixes are settled; each subject's statements are gathered in the one pass rdflib
+    makes to count references, in the order the graph gives them; the text is encoded
+    once. rdflib's own ``serialize`` and its methods for subjects, lists and nesting do
+    the rest: the bytes are rdflib's (``tests/rdfio/test_round_trip.py``).
     """
 
     def reset(self) -> None:
         super().reset()
         self._names: dict[tuple[Node, bool], str | None] = {}
+        self._labels: dict[int, tuple[Node, str]] = {}  # by id(term), the term kept alive
+        self._statements: dict[Node, dict[Node, list[Node]]] = {}
+        self._gathered = False
+        self._pieces: list[str] = []
 
     def _prefixes_bound(self) -> int:
         return sum(1 for _ in self.store.namespaces())
@@ -71,6 +81,76 @@ class _TurtleNamingOnce(TurtleSerializer):
         self._names[key] = name
         return name
 
+    def preprocess(self) -> None:
+        """Count references and name terms as rdflib does, gathering each subject's statements."""
+        store = self.store.store
+        parts = store.graphs if isinstance(store, UnionStore) else (self.store,)
+        if self.base is not None or not all(map(is_indexed, parts)):  # rdflib's own pass: its order
+            super().preprocess()
+            return
+        self._gathered = True
+        statements, references, subjects = self._statements, self._references, self._subjects
+        named: set[Node] = set()  # asking for a name again adds no prefix: each term is asked once
+        named_predicates: set[Node] = set(self.keywords)
+        for subject, predicate, obj in triples_of(self.store):
+            by_predicate = statements.get(subject)
+            if by_predicate is None:
+                by_predicate = statements[subject] = {}
+            objects = by_predicate.get(predicate)
+            if objects is None:
+                by_predicate[predicate] = [obj]
+            else:
+                objects.append(obj)
+            references[obj] += 1
+            subjects[subject] = True
+            if subject not in named:
+                named.add(subject)
+                self._name(subject)
+            if predicate not in named_predicates:
+                named_predicates.add(predicate)
+                self.get_pname(predicate, gen_prefix=True)
+            if obj not in named:
+                named.add(obj)
+                self._name(obj)
+            if isinstance(predicate, BNode):
+                references[predicate] += 1
+
+    def _name(self, node: Node) -> None:
+        """Ask for the name of a subject or object, and of a literal's datatype, as rdflib does."""
+        self.get_pname(node, gen_prefix=False)
+        if isinstance(node, Literal) and node.datatype:
+            self.get_pname(node.datatype, gen_prefix=False)
+
+    def buildPredicateHash(self, subject: Node) -> dict[Node, list[Node]]:
+        """The objects of each predicate of ``subject``, as rdflib reads them from the graph."""
+        if not self._gathered:
+            return dict(super().buildPredicateHash(subject))
+        return {predicate: list(objects) for predicate, objects in self._statements.get(subject, {}).items()}
+
+    def path(self, node: Node, position: int, newline: bool = False) -> None:
+        if isinstance(node, BNode):  # written inline or not: rdflib decides
+            super().path(node, position, newline)
+            return
+        if position != SUBJECT and not newline:
+            self._pieces.append(" ")
+        self._pieces.append(self.label(node, position))
+
+    def label(self, node: Node, position: int) -> str:
+        """The text rdflib writes for ``node``, worked out once per term and position."""
+        key = id(node) * 3 + position
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = (node, super().label(node, position))
+        return found[1]
+
+    def write(self, text: str) -> None:
+        self._pieces.append(text)
+
+    def endDocument(self) -> None:
+        super().endDocument()
+        self.stream.write("".join(self._pieces).encode(self.encoding, "replace"))  # type: ignore[union-attr]
+        self._pieces = []
+
 
 def turtle(graph: Graph) -> bytes:
     """``graph`` as UTF-8 Turtle: the bytes of ``graph.serialize(format="turtle")``, written sooner.
@@ -79,7 +159,7 @@ def turtle(graph: Graph) -> bytes:
     nodes inline.
     """
     stream = io.BytesIO()
-    _TurtleNamingOnce(graph).serialize(stream, encoding="utf-8")
+    _TurtleBookkeepingOnce(graph).serialize(stream, encoding="utf-8")
     return stream.getvalue()
 
 

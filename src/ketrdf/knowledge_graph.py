@@ -187,10 +187,10 @@ class KnowledgeGraph:
             return self._nquads
 
     def _write_nquads(self, into: ox.Store | None = None) -> bytes:
-        from ketrdf.rdfio.lines import sorted_text
+        from ketrdf.rdfio.lines import sorted_lines
 
         graphs = self.named_graphs()
-        return sorted_text(graphs, tuple(graphs), quads=True, into=into)
+        return b"".join(sorted_lines(graphs, tuple(graphs), quads=True, into=into))
 
     def oxigraph_store(self) -> ox.Store:
         """The graphs as named graphs of one in-memory Oxigraph store (a copy): what :meth:`nquads` says.

@@ -24,7 +24,7 @@ from ketrdf.pipeline.cache import software_fingerprint
 from ketrdf.project import Project, user_cache_dir
 from ketrdf.rdfio.files import atomic_write_bytes
 from ketrdf.rdfio.indexed import add_all
-from ketrdf.rdfio.lines import sorted_text
+from ketrdf.rdfio.lines import sorted_lines
 from ketrdf.rdfio.reading import read_source
 from ketrdf.rdfio.terms import from_oxigraph
 from ketrdf.vocabulary import GRAPH_CONTENT, new_graph
@@ -73,7 +73,7 @@ def _kept(folder: Path, key: str) -> Graph | None:
 
 def _keep(folder: Path, key: str, graph: Graph) -> None:
     """Keep ``graph``'s triples under ``key`` in place of any table's kept before."""
-    data = sorted_text({GRAPH_CONTENT: graph}, (GRAPH_CONTENT,), quads=False)
+    data = b"".join(sorted_lines({GRAPH_CONTENT: graph}, (GRAPH_CONTENT,), quads=False))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.nt"):

@@ -7,7 +7,6 @@ lexical forms and blank-node labels.
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Iterator, Mapping
 
@@ -31,9 +30,9 @@ def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quad
     of another's is followed by a character above the space that ends it), so each
     graph's statements come in that order too (TriG is written from these lines).
 
-    No whole text and no whole list of statements is held: only the lines, each freed once
-    its chunk is out. Each chunk of statements written is added to the store ``into`` too,
-    if one is given: it then holds what the lines say, with no second conversion and no parse.
+    No whole text and no whole list of statements is held. Each chunk of statements
+    written is added to the store ``into`` too, if one is given: it then holds what the
+    lines say, with no second conversion and no parse.
     """
     rdf_format = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
     converted: dict[Node, Term] = {}  # each term converted once: most recur often
@@ -55,19 +54,7 @@ def sorted_lines(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quad
             if into is not None:
                 into.extend(chunk)  # type: ignore[arg-type]  # triples go to the default graph
             lines.update(text.splitlines(keepends=True))
-    ordered = sorted(lines, reverse=True)  # taken from the end, each chunk's lines freed as it goes
+    ordered = sorted(lines)
     del lines
-    while ordered:
-        last = ordered[-LINES_PER_CHUNK:]
-        del ordered[-LINES_PER_CHUNK:]
-        last.reverse()
-        yield b"".join(last)
-
-
-def sorted_text(graphs: Mapping[URIRef, Graph], names: tuple[URIRef, ...], quads: bool,
-                into: ox.Store | None = None) -> bytes:
-    """The lines of :func:`sorted_lines` as one text, which grows as the lines are freed."""
-    text = io.BytesIO()
-    for chunk in sorted_lines(graphs, names, quads, into):
-        text.write(chunk)
-    return text.getvalue()  # CPython hands over the buffer: no copy
+    for start in range(0, len(ordered), LINES_PER_CHUNK):
+        yield b"".join(ordered[start:start + LINES_PER_CHUNK])

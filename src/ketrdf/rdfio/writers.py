@@ -20,7 +20,7 @@ from rdflib.term import Node
 from ketrdf.knowledge_graph import KnowledgeGraph, UnionStore, union_view
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
 from ketrdf.rdfio.indexed import is_indexed, triples_of
-from ketrdf.rdfio.lines import sorted_lines, sorted_text
+from ketrdf.rdfio.lines import sorted_lines
 from ketrdf.rdfio.native import read_nquads
 from ketrdf.vocabulary import (
     GRAPH_CONTENT,
@@ -237,7 +237,7 @@ def serialize_graph(graph: Graph, output_format: str) -> bytes:
     In place, with no copy: so the prefixes are ``graph``'s own (``serialize`` binds ketrdf's on its copy).
     """
     if output_format == "ntriples":
-        return sorted_text({GRAPH_CONTENT: graph}, (GRAPH_CONTENT,), quads=False)
+        return b"".join(sorted_lines({GRAPH_CONTENT: graph}, (GRAPH_CONTENT,), quads=False))
     if output_format == "jsonld":
         return _jsonld(graph)
     if output_format == "turtle":

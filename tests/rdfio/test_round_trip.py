@@ -231,6 +231,9 @@ def awkward_for_turtle(graph: Graph | None = None) -> Graph:
     graph.add((twice, ex("loop"), twice))
     graph.add((unreferenced, RDFS.label, Literal("écrit")))
     graph.add((ex("s"), ex("empty"), RDF.nil))
+    graph.add((ex("s"), BNode("b7"), Literal("a blank predicate")))  # generalized RDF, which rdflib holds
+    graph.add((ex("t"), ex("points"), BNode("b7")))  # referenced once as an object: still not inline
+    graph.add((BNode("b7"), RDFS.label, Literal("b7")))
     for subject, order in ((ex("s"), (XSD.integer, XSD.int)), (ex("t"), (XSD.int, XSD.integer))):
         for datatype in order:  # equal values: a tie in rdflib's sort, kept in the graph's order
             graph.add((subject, ex("n"), Literal("1", datatype=datatype)))

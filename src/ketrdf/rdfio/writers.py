@@ -60,7 +60,7 @@ class _TurtleBookkeepingOnce(TurtleSerializer):
     def reset(self) -> None:
         super().reset()
         self._names: dict[tuple[Node, bool], str | None] = {}
-        self._labels: dict[int, tuple[Node, str]] = {}  # by id(term), the term kept alive
+        self._labels: dict[int, tuple[Node, str | None]] = {}  # by id(term), the term kept alive
         self._statements: dict[Node, dict[Node, list[Node]]] = {}
         self._gathered = False
         self._pieces: list[str] = []
@@ -92,28 +92,32 @@ class _TurtleBookkeepingOnce(TurtleSerializer):
         statements, references, subjects = self._statements, self._references, self._subjects
         named: set[Node] = set()  # asking for a name again adds no prefix: each term is asked once
         named_predicates: set[Node] = set(self.keywords)
+        blank_predicates: set[Node] = set()
         for subject, predicate, obj in triples_of(self.store):
             by_predicate = statements.get(subject)
-            if by_predicate is None:
+            if by_predicate is None:  # a new subject
                 by_predicate = statements[subject] = {}
+                subjects[subject] = True
+                if subject not in named:
+                    named.add(subject)
+                    self._name(subject)
             objects = by_predicate.get(predicate)
             if objects is None:
                 by_predicate[predicate] = [obj]
             else:
                 objects.append(obj)
             references[obj] += 1
-            subjects[subject] = True
-            if subject not in named:
-                named.add(subject)
-                self._name(subject)
             if predicate not in named_predicates:
                 named_predicates.add(predicate)
                 self.get_pname(predicate, gen_prefix=True)
+                if isinstance(predicate, BNode):
+                    blank_predicates.add(predicate)
             if obj not in named:
                 named.add(obj)
                 self._name(obj)
-            if isinstance(predicate, BNode):
-                references[predicate] += 1
+        for by_predicate in statements.values() if blank_predicates else ():  # rdflib counts these too
+            for predicate in blank_predicates & by_predicate.keys():
+                references[predicate] += len(by_predicate[predicate])
 
     def _name(self, node: Node) -> None:
         """Ask for the name of a subject or object, and of a literal's datatype, as rdflib does."""
@@ -128,20 +132,19 @@ class _TurtleBookkeepingOnce(TurtleSerializer):
         return {predicate: list(objects) for predicate, objects in self._statements.get(subject, {}).items()}
 
     def path(self, node: Node, position: int, newline: bool = False) -> None:
-        if isinstance(node, BNode):  # written inline or not: rdflib decides
+        """Write ``node``: its text, worked out once per term and position, or a blank node as rdflib does."""
+        key = id(node) * 3 + position
+        found = self._labels.get(key)
+        if found is None:  # a blank node is written inline or not as rdflib decides each time: no text kept
+            text = None if isinstance(node, BNode) else self.label(node, position)
+            found = self._labels[key] = (node, text)
+        text = found[1]
+        if text is None:
             super().path(node, position, newline)
             return
         if position != SUBJECT and not newline:
             self._pieces.append(" ")
-        self._pieces.append(self.label(node, position))
-
-    def label(self, node: Node, position: int) -> str:
-        """The text rdflib writes for ``node``, worked out once per term and position."""
-        key = id(node) * 3 + position
-        found = self._labels.get(key)
-        if found is None:
-            found = self._labels[key] = (node, super().label(node, position))
-        return found[1]
+        self._pieces.append(text)
 
     def write(self, text: str) -> None:
         self._pieces.append(text)

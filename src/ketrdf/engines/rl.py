@@ -2,7 +2,8 @@
 
 It computes, over Python sets indexed by predicate, the same entailments as
 owlrl for the constructs listed in :data:`SUPPORTED` (after ketrdf's filtering
-of trivial triples; ``tests/engines/test_rl.py`` checks that), and refuses an
+of trivial triples; ``tests/engines/test_rl.py`` checks that on the review and
+``test_rl_random.py`` on random graphs), and refuses an
 ontology that uses an OWL construct it does not implement, so that it never
 returns an incomplete closure silently. owlrl stays the reference engine.
 """
@@ -59,7 +60,6 @@ class _Store:
         number = self.number
         for subject, predicate, obj in triples:
             self._insert((number(subject), number(predicate), number(obj)), given=True)
-        self.same_as = number(OWL.sameAs)
 
     def number(self, term: Node) -> int:
         """The number of ``term``, given on first sight."""
@@ -85,13 +85,14 @@ class _Store:
         return True
 
     def add(self, subject: int, predicate: int, obj: int) -> bool:
-        """Add one triple unless its subject is a literal (no RDF store accepts those).
+        """Add one triple unless its predicate is a literal, as owlrl does.
 
-        ``owl:sameAs`` is the exception, as in owlrl: equality between literals (from a
-        functional property, say) must reach the eq-* rules; ketrdf drops such triples
-        from its output as trivial.
+        A literal subject is kept, as in owlrl (generalized RDF): what follows from it need
+        not be about a literal (a symmetric property's value "v" links "v" back to its
+        subject, which a range then types). ketrdf drops such triples from its output as
+        trivial (no RDF store accepts them).
         """
-        if subject in self.literals and predicate != self.same_as:
+        if predicate in self.literals:
             return False
         return self._insert((subject, predicate, obj))
 

@@ -11,7 +11,7 @@ returns an incomplete closure silently. owlrl stays the reference engine.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
@@ -44,10 +44,13 @@ UNSUPPORTED = frozenset({
 
 
 class _Store:
-    """Triples of term numbers with an index by predicate; remembers what it added.
+    """Triples of term numbers with an index by predicate; remembers what it added, and when.
 
     Each rdflib term is numbered once (hashing a tuple of small integers costs a fraction of
-    hashing rdflib terms); :meth:`term` turns a number back into its term.
+    hashing rdflib terms); :meth:`term` turns a number back into its term. Reasoning goes in
+    rounds (semi-naive evaluation): in the first every triple is new; in each later one,
+    the triples the round before added (:meth:`is_new`, :meth:`new_pairs`). A rule need
+    only join a new premise with the others: any other match was found a round earlier.
     """
 
     def __init__(self, triples: Iterable[Triple]) -> None:
@@ -57,6 +60,10 @@ class _Store:
         self.triples: set[NumberTriple] = set()
         self.by_predicate: dict[int, set[tuple[int, int]]] = defaultdict(set)
         self.added: set[NumberTriple] = set()
+        self._new: set[NumberTriple] | None = None  # None: the first round, every triple new
+        self._new_by_predicate: dict[int, set[tuple[int, int]]] = {}
+        self._fresh: set[NumberTriple] = set()  # added in this round: new in the next
+        self._fresh_by_predicate: dict[int, set[tuple[int, int]]] = defaultdict(set)
         number = self.number
         for subject, predicate, obj in triples:
             self._insert((number(subject), number(predicate), number(obj)), given=True)
@@ -82,7 +89,30 @@ class _Store:
         self.by_predicate[triple[1]].add((triple[0], triple[2]))
         if not given:
             self.added.add(triple)
+            self._fresh.add(triple)
+            self._fresh_by_predicate[triple[1]].add((triple[0], triple[2]))
         return True
+
+    def next_round(self) -> bool:
+        """Start a round in which the triples the last one added are new; False if it added none."""
+        self._new, self._new_by_predicate = self._fresh, self._fresh_by_predicate
+        self._fresh, self._fresh_by_predicate = set(), defaultdict(set)
+        return bool(self._new)
+
+    @property
+    def first_round(self) -> bool:
+        """Whether this is the first round, in which every triple is new."""
+        return self._new is None
+
+    def is_new(self, *triple: int) -> bool:
+        """Whether the triple was added in the last round (in the first round: every triple)."""
+        return self._new is None or triple in self._new
+
+    def new_pairs(self, predicate: int) -> set[tuple[int, int]]:
+        """The pairs of ``predicate`` added in the last round (in the first: all of them)."""
+        if self._new is None:
+            return self.pairs(predicate)
+        return self._new_by_predicate.get(predicate, set())  # not changed while a round adds
 
     def add(self, subject: int, predicate: int, obj: int) -> bool:
         """Add one triple unless its predicate is a literal, as owlrl does.
@@ -155,14 +185,13 @@ class RLReasoner:
         store = _Store(graph)
         terms = _Terms(store)
         chains = self._chains(store, terms)
-        changed = True
-        while changed:
-            before = len(store.triples)
+        while True:  # the schema and equality rules read everything each round: they are few or rare
             self._schema(store, terms)
             self._properties(store, terms, chains)
             self._classes(store, terms)
             self._equality(store, terms)
-            changed = len(store.triples) != before
+            if not store.next_round():
+                break
         self._refuse_unsupported(store, terms)  # on the closure: an unsupported class may be entailed
         self._check_consistency(store, terms)
         term = store.term
@@ -224,35 +253,46 @@ class RLReasoner:
 
     @staticmethod
     def _properties(store: _Store, terms: _Terms, chains: list[tuple[int, list[int]]]) -> None:
-        """prp-dom, prp-rng, prp-spo1, prp-spo2, prp-inv1/2, prp-symp, prp-trp, prp-eqp1/2, prp-fp."""
-        add, kind = store.add, terms.type
+        """prp-dom, prp-rng, prp-spo1, prp-spo2, prp-inv1/2, prp-symp, prp-trp, prp-eqp1/2, prp-fp.
+
+        Each rule joins what is new with the rest: all of a property's pairs under a new
+        axiom, only its new pairs under an axiom known before.
+        """
+        add, kind, is_new = store.add, terms.type, store.is_new
+
+        def matching(prop: int, *axiom: int) -> set[tuple[int, int]]:
+            return store.pairs(prop) if is_new(*axiom) else store.new_pairs(prop)
+
         for prop, cls in store.pairs(terms.domain):
-            for s, _o in store.pairs(prop):
+            for s, _o in matching(prop, prop, terms.domain, cls):
                 add(s, kind, cls)
         for prop, cls in store.pairs(terms.range):
-            for _s, o in store.pairs(prop):
+            for _s, o in matching(prop, prop, terms.range, cls):
                 add(o, kind, cls)
         for sub, sup in store.pairs(terms.sub_property):
-            for s, o in store.pairs(sub):
+            for s, o in matching(sub, sub, terms.sub_property, sup):
                 add(s, sup, o)
-        for prop, chain in chains:
+        for prop, chain in chains:  # read from the given graph, before the first round
             for s, o in _follow(store, chain):
                 add(s, prop, o)
         for p1, p2 in store.pairs(terms.inverse):
-            for s, o in store.pairs(p1):
+            for s, o in matching(p1, p1, terms.inverse, p2):
                 add(o, p2, s)
-            for s, o in store.pairs(p2):
+            for s, o in matching(p2, p1, terms.inverse, p2):
                 add(o, p1, s)
         for prop in store.subjects(kind, terms.symmetric):
-            for s, o in store.pairs(prop):
+            for s, o in matching(prop, prop, kind, terms.symmetric):
                 add(o, prop, s)
         for prop in store.subjects(kind, terms.transitive):
-            for s, o in _closure(store.pairs(prop)):
-                add(s, prop, o)
+            if is_new(prop, kind, terms.transitive) or store.new_pairs(prop):
+                for s, o in _closure(store.pairs(prop)):
+                    add(s, prop, o)
         for prop in store.subjects(kind, terms.functional):
+            touched = {s for s, _o in matching(prop, prop, kind, terms.functional)}
             values: dict[int, set[int]] = defaultdict(set)
-            for s, o in store.pairs(prop):
-                values[s].add(o)
+            for s, o in store.pairs(prop) if touched else ():
+                if s in touched:
+                    values[s].add(o)
             for objects in values.values():
                 if len(objects) > 1:
                     for a in objects:
@@ -262,19 +302,30 @@ class RLReasoner:
 
     @staticmethod
     def _classes(store: _Store, terms: _Terms) -> None:
-        """cax-sco, cls-hv1, cls-hv2."""
-        add, kind = store.add, terms.type
-        sub_classes = store.pairs(terms.sub_class)
-        members: dict[int, set[int]] = defaultdict(set)
-        for x, cls in store.pairs(kind):
-            members[cls].add(x)
-        for sub, sup in sub_classes:
-            for x in members.get(sub, ()):
+        """cax-sco, cls-hv1, cls-hv2, each joining what is new with the rest (see :meth:`_properties`)."""
+        add, kind, is_new = store.add, terms.type, store.is_new
+        every: dict[int, set[int]] = {}  # members of each class, gathered only if an axiom is new
+
+        def members(cls: int, *axioms: tuple[int, int, int]) -> set[int]:
+            if any(is_new(*axiom) for axiom in axioms):
+                if not every:
+                    for x, of in store.pairs(kind):
+                        every.setdefault(of, set()).add(x)
+                return every.get(cls, set())
+            return recent.get(cls, set())
+
+        recent: dict[int, set[int]] = defaultdict(set)
+        for x, cls in store.new_pairs(kind):
+            recent[cls].add(x)
+        for sub, sup in store.pairs(terms.sub_class):
+            for x in list(members(sub, (sub, terms.sub_class, sup))):
                 add(x, kind, sup)
         for restriction, prop, value in _has_value_restrictions(store, terms):
-            for x in list(members.get(restriction, ())):
+            axioms = ((restriction, terms.on_property, prop), (restriction, terms.has_value, value))
+            for x in list(members(restriction, *axioms)):
                 add(x, prop, value)
-            for s, o in store.pairs(prop):
+            pairs = store.pairs(prop) if any(is_new(*axiom) for axiom in axioms) else store.new_pairs(prop)
+            for s, o in pairs:
                 if o == value:
                     add(s, kind, restriction)
 
@@ -354,14 +405,26 @@ def _has_value_restrictions(store: _Store, terms: _Terms) -> list[tuple[int, int
             for prop in on_property.get(restriction, ())]
 
 
-def _follow(store: _Store, chain: list[int]) -> Iterator[tuple[int, int]]:
-    """Pairs (start, end) linked by the properties of ``chain`` in order (prp-spo2)."""
+def _follow(store: _Store, chain: list[int]) -> set[tuple[int, int]]:
+    """Pairs (start, end) linked by the properties of ``chain`` in order (prp-spo2), a link new."""
     if not chain:
-        return
-    frontier = store.pairs(chain[0])
-    for prop in chain[1:]:
+        return set()
+    if store.first_round:  # every pair new: the chain followed once
+        return _join([store.pairs(prop) for prop in chain])
+    found: set[tuple[int, int]] = set()
+    for position, prop in enumerate(chain):
+        new = store.new_pairs(prop)
+        if new:
+            found |= _join([new if at == position else store.pairs(other) for at, other in enumerate(chain)])
+    return found
+
+
+def _join(links: list[set[tuple[int, int]]]) -> set[tuple[int, int]]:
+    """The pairs (start, end) that a path through ``links`` in order joins."""
+    frontier = links[0]
+    for pairs in links[1:]:
         successors: dict[int, set[int]] = defaultdict(set)
-        for s, o in store.pairs(prop):
+        for s, o in pairs:
             successors[s].add(o)
         frontier = {(start, nxt) for start, mid in frontier for nxt in successors.get(mid, ())}
-    yield from frontier
+    return frontier

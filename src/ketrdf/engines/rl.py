@@ -64,9 +64,19 @@ class _Store:
         self._new_by_predicate: dict[int, set[tuple[int, int]]] = {}
         self._fresh: set[NumberTriple] = set()  # added in this round: new in the next
         self._fresh_by_predicate: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        number = self.number
-        for subject, predicate, obj in triples:
-            self._insert((number(subject), number(predicate), number(obj)), given=True)
+        numbers, number, known, by_predicate = self.numbers, self.number, self.triples, self.by_predicate
+        for subject, predicate, obj in triples:  # the hot loop: a term seen before costs one look-up
+            s = numbers.get(subject)
+            if s is None:
+                s = number(subject)
+            p = numbers.get(predicate)
+            if p is None:
+                p = number(predicate)
+            o = numbers.get(obj)
+            if o is None:
+                o = number(obj)
+            known.add((s, p, o))
+            by_predicate[p].add((s, o))
 
     def number(self, term: Node) -> int:
         """The number of ``term``, given on first sight."""
@@ -81,17 +91,6 @@ class _Store:
     def term(self, number: int) -> Node:
         """The term numbered ``number``."""
         return self.terms[number]
-
-    def _insert(self, triple: NumberTriple, given: bool = False) -> bool:
-        if triple in self.triples:
-            return False
-        self.triples.add(triple)
-        self.by_predicate[triple[1]].add((triple[0], triple[2]))
-        if not given:
-            self.added.add(triple)
-            self._fresh.add(triple)
-            self._fresh_by_predicate[triple[1]].add((triple[0], triple[2]))
-        return True
 
     def next_round(self) -> bool:
         """Start a round in which the triples the last one added are new; False if it added none."""
@@ -122,9 +121,15 @@ class _Store:
         subject, which a range then types). ketrdf drops such triples from its output as
         trivial (no RDF store accepts them).
         """
-        if predicate in self.literals:
+        triple = (subject, predicate, obj)
+        if predicate in self.literals or triple in self.triples:
             return False
-        return self._insert((subject, predicate, obj))
+        self.triples.add(triple)
+        self.by_predicate[predicate].add((subject, obj))
+        self.added.add(triple)
+        self._fresh.add(triple)
+        self._fresh_by_predicate[predicate].add((subject, obj))
+        return True
 
     def pairs(self, predicate: int) -> set[tuple[int, int]]:
         """Subject-object pairs of ``predicate`` (a copy, safe to iterate while adding)."""

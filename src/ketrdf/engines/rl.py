@@ -309,7 +309,10 @@ class RLReasoner:
     def _classes(store: _Store, terms: _Terms) -> None:
         """cax-sco, cls-hv1, cls-hv2, each joining what is new with the rest (see :meth:`_properties`)."""
         add, kind, is_new = store.add, terms.type, store.is_new
-        every: dict[int, set[int]] = {}  # members of each class, gathered only if an axiom is new
+        recent: dict[int, set[int]] = defaultdict(set)  # the new members of each class
+        for x, cls in store.new_pairs(kind):
+            recent[cls].add(x)
+        every: dict[int, set[int]] = {}  # all the members of each class, gathered only if an axiom is new
 
         def members(cls: int, *axioms: tuple[int, int, int]) -> set[int]:
             if any(is_new(*axiom) for axiom in axioms):
@@ -318,10 +321,6 @@ class RLReasoner:
                         every.setdefault(of, set()).add(x)
                 return every.get(cls, set())
             return recent.get(cls, set())
-
-        recent: dict[int, set[int]] = defaultdict(set)
-        for x, cls in store.new_pairs(kind):
-            recent[cls].add(x)
         for sub, sup in store.pairs(terms.sub_class):
             for x in list(members(sub, (sub, terms.sub_class, sup))):
                 add(x, kind, sup)

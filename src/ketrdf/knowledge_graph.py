@@ -111,6 +111,12 @@ class UnionGraph(Graph):
             yield from filter(new, triples_of(graph))
 
 
+def parts_of(graph: Graph) -> tuple[Graph, ...]:
+    """The graphs a union view reads, or ``graph`` itself when it is no union view."""
+    store = graph.store
+    return store.graphs if isinstance(store, UnionStore) else (graph,)
+
+
 def union_view(graphs: Sequence[Graph]) -> Graph:
     """A read-only graph whose triples are those of ``graphs``, none copied (see :class:`UnionStore`)."""
     return bind_prefixes(UnionGraph(store=UnionStore(graphs)))

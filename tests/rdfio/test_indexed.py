@@ -61,6 +61,16 @@ def test_the_index_gives_what_rdflib_gives() -> None:
         assert not held((URIRef(E + "z"), URIRef(E + "p"), Literal("x")))
 
 
+def test_by_subject_gives_every_triple_under_its_subject() -> None:
+    for graph in (_filled(new_graph()), _filled(Graph()), _filled(new_graph(context_aware=True))):
+        groups = list(indexed.by_subject(graph))
+        triples = [(s, p, o) for s, objects_by_predicate in groups
+                   for p, objects in objects_by_predicate.items() for o in objects]
+        assert sorted(triples) == sorted(graph), type(graph.store)
+        if indexed.is_indexed(graph):
+            assert len(groups) == len({s for s, _ in groups}) == 2  # each subject once
+
+
 def test_a_union_view_gives_each_triple_of_its_graphs_once() -> None:
     first, second = _filled(new_graph()), new_graph()
     second.add((URIRef(E + "a"), URIRef(E + "p"), Literal("x")))  # also in the first graph

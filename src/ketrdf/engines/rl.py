@@ -11,7 +11,6 @@ returns an incomplete closure silently. owlrl stays the reference engine.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS
@@ -19,6 +18,8 @@ from rdflib.term import Node
 
 from ketrdf.engines.reasoners import inconsistency
 from ketrdf.errors import InputError
+from ketrdf.knowledge_graph import parts_of
+from ketrdf.rdfio.indexed import by_subject
 
 Triple = tuple[Node, Node, Node]
 NumberTriple = tuple[int, int, int]
@@ -44,7 +45,7 @@ UNSUPPORTED = frozenset({
 
 
 class _Store:
-    """Triples of term numbers with an index by predicate; remembers what it added, and when.
+    """Triples of term numbers, held as subject-object pairs by predicate; remembers what it added, and when.
 
     Each rdflib term is numbered once (hashing a tuple of small integers costs a fraction of
     hashing rdflib terms); :meth:`term` turns a number back into its term. Reasoning goes in
@@ -53,30 +54,35 @@ class _Store:
     only join a new premise with the others: any other match was found a round earlier.
     """
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
+    def __init__(self, graph: Graph) -> None:
         self.numbers: dict[Node, int] = {}
         self.terms: list[Node] = []
         self.literals: set[int] = set()
-        self.triples: set[NumberTriple] = set()
         self.by_predicate: dict[int, set[tuple[int, int]]] = defaultdict(set)
         self.added: set[NumberTriple] = set()
         self._new: set[NumberTriple] | None = None  # None: the first round, every triple new
         self._new_by_predicate: dict[int, set[tuple[int, int]]] = {}
         self._fresh: set[NumberTriple] = set()  # added in this round: new in the next
         self._fresh_by_predicate: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        numbers, number, known, by_predicate = self.numbers, self.number, self.triples, self.by_predicate
-        for subject, predicate, obj in triples:  # the hot loop: a term seen before costs one look-up
-            s = numbers.get(subject)
-            if s is None:
-                s = number(subject)
-            p = numbers.get(predicate)
-            if p is None:
-                p = number(predicate)
-            o = numbers.get(obj)
-            if o is None:
-                o = number(obj)
-            known.add((s, p, o))
-            by_predicate[p].add((s, o))
+        numbers, number, by_predicate = self.numbers, self.number, self.by_predicate
+        # The hot loop: a term seen before costs one look-up; a subject, and each of its
+        # predicates, is looked up once for all its triples. A triple in two graphs of a
+        # union view is read twice and kept once.
+        for part in parts_of(graph):
+            for subject, objects_by_predicate in by_subject(part):
+                s = numbers.get(subject)
+                if s is None:
+                    s = number(subject)
+                for predicate, objects in objects_by_predicate.items():
+                    p = numbers.get(predicate)
+                    if p is None:
+                        p = number(predicate)
+                    pairs = by_predicate[p]
+                    for obj in objects:
+                        o = numbers.get(obj)
+                        if o is None:
+                            o = number(obj)
+                        pairs.add((s, o))
 
     def number(self, term: Node) -> int:
         """The number of ``term``, given on first sight."""
@@ -121,15 +127,26 @@ class _Store:
         subject, which a range then types). ketrdf drops such triples from its output as
         trivial (no RDF store accepts them).
         """
-        triple = (subject, predicate, obj)
-        if predicate in self.literals or triple in self.triples:
+        if predicate in self.literals:
             return False
-        self.triples.add(triple)
-        self.by_predicate[predicate].add((subject, obj))
+        pair = (subject, obj)
+        pairs = self.by_predicate[predicate]
+        if pair in pairs:
+            return False
+        pairs.add(pair)
+        triple = (subject, predicate, obj)
         self.added.add(triple)
         self._fresh.add(triple)
-        self._fresh_by_predicate[predicate].add((subject, obj))
+        self._fresh_by_predicate[predicate].add(pair)
         return True
+
+    def holds(self, subject: int, predicate: int, obj: int) -> bool:
+        """Whether the store holds the triple."""
+        return (subject, obj) in self.by_predicate.get(predicate, ())
+
+    def every_triple(self) -> list[NumberTriple]:
+        """Every triple the store holds (a copy, safe to iterate while adding)."""
+        return [(s, p, o) for p, pairs in self.by_predicate.items() for s, o in pairs]
 
     def pairs(self, predicate: int) -> set[tuple[int, int]]:
         """Subject-object pairs of ``predicate`` (a copy, safe to iterate while adding)."""
@@ -346,7 +363,7 @@ class RLReasoner:
         alias: dict[int, set[int]] = defaultdict(set)
         for a, b in store.pairs(terms.same_as):
             alias[a].add(b)
-        for s, p, o in list(store.triples):
+        for s, p, o in store.every_triple():
             for s2 in alias.get(s, {s}) | {s}:
                 for p2 in alias.get(p, {p}) | {p}:
                     for o2 in alias.get(o, {o}) | {o}:
@@ -369,7 +386,7 @@ class RLReasoner:
             if terms.nothing in classes:
                 problems.append(f"{term(x)} is defined of type 'Nothing'")
         for a, b in store.pairs(terms.different):
-            if a == b or (a, terms.same_as, b) in store.triples:  # a == b: eq-ref makes a the same as a
+            if a == b or store.holds(a, terms.same_as, b):  # a == b: eq-ref makes a the same as a
                 problems.extend(f"'sameAs' and 'differentFrom' cannot be used on the same "
                                 f"subject-object pair: ({term(x)}, {term(y)})" for x, y in ((a, b), (b, a)))
         objects = {o for pairs in store.by_predicate.values() for _s, o in pairs}

@@ -12,7 +12,7 @@ own methods do. Change no graph while reading it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from rdflib import Graph
@@ -46,6 +46,19 @@ def triples_of(graph: Graph) -> Iterator[Triple]:
         return iter(graph)
     return ((s, p, o) for s, by_predicate in index.items() for p, objects in by_predicate.items()
             for o in objects)
+
+
+def by_subject(graph: Graph) -> Iterable[tuple[Node, Mapping[Node, Iterable[Node]]]]:
+    """Each subject of ``graph`` with its objects by predicate, read in place from its store's index.
+
+    Each subject comes once; a graph in any other store gives each triple as a subject of
+    its own. Whoever reads a subject's statements this way names the subject once, and each
+    predicate once per subject, rather than once per triple.
+    """
+    index = _index(graph)
+    if index is None:
+        return ((s, {p: (o,)}) for s, p, o in graph)
+    return index.items()
 
 
 def held_by(graphs: Sequence[Graph]) -> Callable[[Triple], bool]:

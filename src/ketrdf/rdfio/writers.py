@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.serializers.turtle import SUBJECT, TurtleSerializer
 from rdflib.term import Node
 
-from ketrdf.knowledge_graph import KnowledgeGraph, UnionStore, union_view
+from ketrdf.knowledge_graph import KnowledgeGraph, parts_of, union_view
 from ketrdf.rdfio.formats import FORMAT_ALIASES, FORMATS
 from ketrdf.rdfio.indexed import is_indexed, triples_of
 from ketrdf.rdfio.lines import sorted_lines
@@ -83,9 +83,8 @@ class _TurtleBookkeepingOnce(TurtleSerializer):
 
     def preprocess(self) -> None:
         """Count references and name terms as rdflib does, gathering each subject's statements."""
-        store = self.store.store
-        parts = store.graphs if isinstance(store, UnionStore) else (self.store,)
-        if self.base is not None or not all(map(is_indexed, parts)):  # rdflib's own pass: its order
+        # rdflib's own pass, in its order, for a base or a graph not read through its indexes
+        if self.base is not None or not all(map(is_indexed, parts_of(self.store))):
             super().preprocess()
             return
         self._gathered = True

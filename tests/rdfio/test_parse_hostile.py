@@ -16,7 +16,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import BNode, Graph
@@ -25,6 +27,7 @@ from ketrdf.cli import main
 from ketrdf.errors import InputError
 from ketrdf.pipeline.sources import load_sources
 from ketrdf.project import Project
+from ketrdf.rdfio import parse
 from ketrdf.rdfio.parse import load_file
 from tests.support.paths import DATA, REPO
 
@@ -266,6 +269,47 @@ def test_triples_are_counted_while_parsing(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("KETRDF_MAX_TRIPLES", "1000")
     triples = "".join(f"ex:a ex:p {n} .\n" for n in range(1001))
     path = write(tmp_path / "many.ttl", PREFIX + triples + "ex:a ex:p")
+    with pytest.raises(InputError, match=r"many\.ttl: more than the limit of 1000 triples"):
+        load_file(path)
+
+
+@pytest.mark.parametrize(("suffix", "text", "statements"), [
+    (".nt", '_:a<a:>"".\n' * 50, 50),  # the shortest N-Triples statement
+    (".ttl", "[<a:b>(" + "\"\"''" * 50 + ")].", 201),  # a list item "" gives rdf:first and rdf:rest
+])
+def test_no_text_holds_more_statements_than_its_length_allows(
+        suffix: str, text: str, statements: int) -> None:
+    """The parser's statements, duplicates too, are what the limit counts."""
+    rdf_format = parse.FORMATS[suffix][0]
+    assert len(list(ox.parse(text, format=rdf_format))) == statements
+    assert len(text) >= statements * parse.FEWEST_CHARACTERS[rdf_format]
+
+
+def test_a_text_too_short_to_go_over_the_limit_is_read_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real_parse = ox.parse
+
+    def counted_parse(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(ox, "parse", counted_parse)
+    monkeypatch.setenv("KETRDF_MAX_TRIPLES", "1000")
+    short = write(tmp_path / "short.nt", "<http://example.org/a> <http://example.org/p> \"x\" .\n" * 5)
+    load_file(short)
+    assert len(calls) == 1
+    monkeypatch.setenv("KETRDF_MAX_TRIPLES", "4")  # 5 statements of 51 characters: may be more than 4
+    with pytest.raises(InputError, match=r"short\.nt: more than the limit of 4 triples"):
+        load_file(short)
+    assert len(calls) == 2  # counted first, refused before the second reading
+
+
+def test_the_limit_holds_when_the_text_is_not_counted_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(parse.FEWEST_CHARACTERS, ox.RdfFormat.TURTLE, 10**9)  # never counted first
+    monkeypatch.setenv("KETRDF_MAX_TRIPLES", "1000")
+    path = write(tmp_path / "many.ttl", PREFIX + "".join(f"ex:a ex:p {n} .\n" for n in range(1001)))
     with pytest.raises(InputError, match=r"many\.ttl: more than the limit of 1000 triples"):
         load_file(path)
 

@@ -38,7 +38,7 @@ FORMATS = {
     ".nt": (ox.RdfFormat.N_TRIPLES, "N-Triples"),
     ".jsonld": (ox.RdfFormat.JSON_LD, "JSON-LD"),
 }
-RDF_REST = str(RDF.rest)
+RDF_REST = RDF.rest
 #: The fewest characters one statement takes, by format: a text shorter than the limit of
 #: statements times this cannot go over the limit, and is read once, not counted first.
 #: N-Triples: ``_:a<a:>"".`` and a line break. Turtle: a list item ``""`` gives two. JSON-LD
@@ -129,11 +129,20 @@ def _converted(quads: Iterator[ox.Quad], path: Path, scope: str,
             terms[node] = found
         return found
 
-    for quad in quads:
-        subject, obj = term(quad.subject), term(quad.object)
-        if isinstance(obj, BNode) and isinstance(subject, BNode) and quad.predicate.value != RDF_REST:
+    known = terms.get
+    for quad in quads:  # the hot loop: a term seen before costs one look-up, and no call
+        subject = known(quad.subject)
+        if subject is None:
+            subject = term(quad.subject)
+        predicate = known(quad.predicate)
+        if predicate is None:
+            predicate = term(quad.predicate)
+        obj = known(quad.object)
+        if obj is None:
+            obj = term(quad.object)
+        if type(obj) is BNode and type(subject) is BNode and predicate != RDF_REST:
             children[subject].append(obj)
-        yield subject, term(quad.predicate), obj
+        yield subject, predicate, obj
 
 
 def _refuse_more(quads: Iterator[ox.Quad], path: Path, limit: int) -> None:

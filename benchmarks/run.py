@@ -349,10 +349,10 @@ def validation_times(source: Path, validators: list[str], repeat: int) -> dict[s
 
 
 def limits_for(source: Path) -> dict[str, str]:
-    """ketrdf's input limits raised for ``source`` when it is larger than the defaults allow, else none.
+    """ketrdf's input limits, raised when ``source`` is over ``KETRDF_MAX_INPUT_MB``'s default; else none.
 
-    A user's input within the defaults is read under them (and a text too short to go over
-    the limit of statements is not counted first); the 1M input needs both raised.
+    A user's input within the default size is read under the defaults (and a text too short
+    to go over the limit of statements is not counted first); the 1M input needs both raised.
     """
     from ketrdf.rdfio.reading import DEFAULT_MAX_INPUT_MB
 
